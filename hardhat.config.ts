@@ -18,7 +18,12 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     return runSuper();
   }
   const compilerPath = path.join(path.dirname(require.resolve("solc/package.json")), "soljson.js");
-  return { compilerPath, isSolcJs: true, version: args.solcVersion, longVersion: `${args.solcVersion}-npm-solc` };
+  return {
+    compilerPath,
+    isSolcJs: true,
+    version: args.solcVersion,
+    longVersion: `${args.solcVersion}-npm-solc`,
+  };
 });
 
 /**

@@ -114,6 +114,9 @@ contract CLAIGovernor is
         return super._cancel(targets, values, calldatas, descriptionHash);
     }
 
+    /// @dev Upgrades go through a proposal executed by the timelock.
+    function _authorizeUpgrade(address) internal override onlyGovernance {}
+
     function _executor()
         internal
         view
@@ -122,7 +125,4 @@ contract CLAIGovernor is
     {
         return super._executor();
     }
-
-    /// @dev Upgrades go through a proposal executed by the timelock.
-    function _authorizeUpgrade(address) internal override onlyGovernance {}
 }

@@ -7,6 +7,12 @@ pragma solidity 0.8.28;
  * a hard supply cap, and role-gated minting within that cap.
  */
 interface ICLAIToken {
+    /// @notice Emitted when new tokens are minted by a minter.
+    /// @param minter The account holding MINTER_ROLE that minted.
+    /// @param to The recipient.
+    /// @param amount The amount minted.
+    event Minted(address indexed minter, address indexed to, uint256 amount);
+
     /// @notice Thrown when a mint would push the total supply above the cap.
     /// @param requested The amount asked for.
     /// @param available The amount still mintable under the cap.
@@ -20,15 +26,12 @@ interface ICLAIToken {
     /// @notice Thrown when a required address argument is the zero address.
     error CLAIToken__ZeroAddress();
 
-    /// @notice Emitted when new tokens are minted by a minter.
-    /// @param minter The account holding MINTER_ROLE that minted.
-    /// @param to The recipient.
-    /// @param amount The amount minted.
-    event Minted(address indexed minter, address indexed to, uint256 amount);
-
     /// @notice Mints `amount` tokens to `to`. Requires MINTER_ROLE; reverts above the cap.
+    /// @param to The recipient.
+    /// @param amount The amount to mint (wei).
     function mint(address to, uint256 amount) external;
 
     /// @notice The maximum total supply, fixed at initialization.
+    /// @return The cap (wei).
     function cap() external view returns (uint256);
 }

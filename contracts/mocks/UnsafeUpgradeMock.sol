@@ -10,6 +10,9 @@ import {CLAIToken} from "../token/CLAIToken.sol";
  */
 contract UnsafeUpgradeMock is CLAIToken {
     /// @notice An arbitrary delegatecall: forbidden in an upgradeable implementation.
+    /// @param target The contract to delegatecall.
+    /// @param data The calldata.
+    /// @return The returned bytes.
     function unsafeCall(address target, bytes calldata data) external returns (bytes memory) {
         // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory ret) = target.delegatecall(data);

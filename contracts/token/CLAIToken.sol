@@ -27,15 +27,15 @@ contract CLAIToken is
     UUPSUpgradeable,
     ICLAIToken
 {
-    /// @notice Role allowed to mint new tokens within the cap.
-    bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
-    /// @notice Role allowed to upgrade the implementation.
-    bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
-
     /// @custom:storage-location erc7201:cloudai.storage.CLAIToken
     struct CLAITokenStorage {
         uint256 cap;
     }
+
+    /// @notice Role allowed to mint new tokens within the cap.
+    bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
+    /// @notice Role allowed to upgrade the implementation.
+    bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
 
     // keccak256(abi.encode(uint256(keccak256("cloudai.storage.CLAIToken")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant CLAI_TOKEN_STORAGE_LOCATION =
@@ -60,7 +60,8 @@ contract CLAIToken is
         uint256 initialSupply
     ) external initializer {
         if (admin == address(0) || initialRecipient == address(0)) revert CLAIToken__ZeroAddress();
-        if (cap_ == 0 || cap_ < initialSupply || cap_ > _maxSupply()) revert CLAIToken__InvalidCap(cap_, initialSupply);
+        if (cap_ == 0 || cap_ < initialSupply || cap_ > _maxSupply())
+            revert CLAIToken__InvalidCap(cap_, initialSupply);
         __ERC20_init("CloudAI", "CLAI");
         __ERC20Permit_init("CloudAI");
         __ERC20Votes_init();
@@ -86,14 +87,9 @@ contract CLAIToken is
     }
 
     /// @notice The vote clock: the current block timestamp.
+    /// @return The current timestamp as uint48.
     function clock() public view override returns (uint48) {
         return uint48(block.timestamp);
-    }
-
-    /// @notice Machine-readable description of the clock (EIP-6372).
-    // solhint-disable-next-line func-name-mixedcase
-    function CLOCK_MODE() public pure override returns (string memory) {
-        return "mode=timestamp";
     }
 
     /// @inheritdoc ERC20PermitUpgradeable
@@ -102,6 +98,14 @@ contract CLAIToken is
     ) public view override(ERC20PermitUpgradeable, NoncesUpgradeable) returns (uint256) {
         return super.nonces(owner);
     }
+
+    /* solhint-disable func-name-mixedcase */
+    /// @notice Machine-readable description of the clock (EIP-6372).
+    /// @return The clock mode string.
+    function CLOCK_MODE() public pure override returns (string memory) {
+        return "mode=timestamp";
+    }
+    /* solhint-enable func-name-mixedcase */
 
     /// @dev Enforces the cap on mints, then updates balances and vote checkpoints.
     function _update(

@@ -44,7 +44,9 @@ const publicNet: DeployConfig = {
 export function deployConfig(network: string): DeployConfig {
   const cfg = network === "hardhat" || network === "localhost" ? local : publicNet;
   if (cfg.timelockDelay <= cfg.maxTaskDuration) {
-    throw new Error(`timelock delay ${cfg.timelockDelay}s must exceed the longest task ${cfg.maxTaskDuration}s`);
+    throw new Error(
+      `timelock delay ${cfg.timelockDelay}s must exceed the longest task ${cfg.maxTaskDuration}s`,
+    );
   }
   return cfg;
 }

@@ -35,7 +35,10 @@ describe("deploy/", function () {
       const c = new ethers.Contract(dep.address, dep.abi, ethers.provider);
       for (const roleName of roles) {
         const role = (await c.getFunction(roleName).staticCall()) as string;
-        expect(await c.getFunction("hasRole")(role, deployer), `${name}.${roleName} held by deployer`).to.equal(false);
+        expect(
+          await c.getFunction("hasRole")(role, deployer),
+          `${name}.${roleName} held by deployer`,
+        ).to.equal(false);
         checked++;
       }
       if (name === "CLAITimelock") continue;
@@ -53,8 +56,14 @@ describe("deploy/", function () {
 
   it("makes the governor the timelock's only proposer and canceller, lets anyone execute, and self-administers the timelock", async function () {
     const { deployer } = await getNamedAccounts();
-    const timelock = await ethers.getContractAt("CLAITimelock", (await deployments.get("CLAITimelock")).address);
-    const governor = await ethers.getContractAt("CLAIGovernor", (await deployments.get("CLAIGovernor")).address);
+    const timelock = await ethers.getContractAt(
+      "CLAITimelock",
+      (await deployments.get("CLAITimelock")).address,
+    );
+    const governor = await ethers.getContractAt(
+      "CLAIGovernor",
+      (await deployments.get("CLAIGovernor")).address,
+    );
     const token = await deployments.get("CLAIToken");
     const tl = await timelock.getAddress();
     const gov = await governor.getAddress();
@@ -72,7 +81,11 @@ describe("deploy/", function () {
 
   it("is idempotent: a second run sends no transaction", async function () {
     const before = await ethers.provider.getBlockNumber();
-    await deployments.run(["core"], { resetMemory: false, deletePreviousDeployments: false, writeDeploymentsToFiles: false });
+    await deployments.run(["core"], {
+      resetMemory: false,
+      deletePreviousDeployments: false,
+      writeDeploymentsToFiles: false,
+    });
     expect(await ethers.provider.getBlockNumber()).to.equal(before);
   });
 

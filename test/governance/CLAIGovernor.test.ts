@@ -21,7 +21,9 @@ async function implementationOf(proxy: string): Promise<string> {
 }
 
 describe("CLAIGovernor", function () {
-  async function votingPeriodProposal(newPeriod: bigint): Promise<Proposal & { fixture: Awaited<ReturnType<typeof governanceFixture>> }> {
+  async function votingPeriodProposal(
+    newPeriod: bigint,
+  ): Promise<Proposal & { fixture: Awaited<ReturnType<typeof governanceFixture>> }> {
     const fixture = await loadFixture(governanceFixture);
     const { governor } = fixture;
     return {
@@ -73,7 +75,11 @@ describe("CLAIGovernor", function () {
         .withArgs(deployer.address, id, VoteType.For, weight, "");
       await governor.connect(alice).castVote(id, VoteType.Abstain);
       const [against, forVotes, abstain] = await governor.proposalVotes(id);
-      expect([against, forVotes, abstain]).to.deep.equal([0n, weight, await governor.getVotes(alice.address, await governor.proposalSnapshot(id))]);
+      expect([against, forVotes, abstain]).to.deep.equal([
+        0n,
+        weight,
+        await governor.getVotes(alice.address, await governor.proposalSnapshot(id)),
+      ]);
       await toVoteEnd(governor, id);
       expect(await governor.state(id)).to.equal(ProposalState.Succeeded);
       await expect(governor.queue(p.targets, p.values, p.calldatas, descriptionHash(p))).to.emit(
@@ -94,9 +100,13 @@ describe("CLAIGovernor", function () {
     it("upgrades the token through a proposal", async function () {
       const { governor, token, deployer } = await loadFixture(governanceFixture);
       const tokenAddr = await token.getAddress();
-      const v2Impl = (await upgrades.prepareUpgrade(tokenAddr, await ethers.getContractFactory("CLAITokenV2Mock"), {
-        kind: "uups",
-      })) as string;
+      const v2Impl = (await upgrades.prepareUpgrade(
+        tokenAddr,
+        await ethers.getContractFactory("CLAITokenV2Mock"),
+        {
+          kind: "uups",
+        },
+      )) as string;
       const p: Proposal = {
         targets: [tokenAddr],
         values: [0n],
@@ -141,10 +151,9 @@ describe("CLAIGovernor", function () {
       await governor.connect(deployer).castVote(id, VoteType.Against);
       await toVoteEnd(governor, id);
       expect(await governor.state(id)).to.equal(ProposalState.Defeated);
-      await expect(governor.queue(p.targets, p.values, p.calldatas, descriptionHash(p))).to.be.revertedWithCustomError(
-        governor,
-        "GovernorUnexpectedProposalState",
-      );
+      await expect(
+        governor.queue(p.targets, p.values, p.calldatas, descriptionHash(p)),
+      ).to.be.revertedWithCustomError(governor, "GovernorUnexpectedProposalState");
     });
 
     it("defeats a unanimous proposal below quorum", async function () {
@@ -167,10 +176,9 @@ describe("CLAIGovernor", function () {
       await governor.castVote(id, VoteType.For);
       await toVoteEnd(governor, id);
       await governor.queue(p.targets, p.values, p.calldatas, descriptionHash(p));
-      await expect(governor.execute(p.targets, p.values, p.calldatas, descriptionHash(p))).to.be.revertedWithCustomError(
-        timelock,
-        "TimelockUnexpectedOperationState",
-      );
+      await expect(
+        governor.execute(p.targets, p.values, p.calldatas, descriptionHash(p)),
+      ).to.be.revertedWithCustomError(timelock, "TimelockUnexpectedOperationState");
       expect(await governor.votingPeriod()).to.equal(BigInt(CFG.votingPeriod));
     });
 
@@ -180,6 +188,31 @@ describe("CLAIGovernor", function () {
       await expect(governor.connect(carol).propose(p.targets, p.values, p.calldatas, p.description))
         .to.be.revertedWithCustomError(governor, "GovernorInsufficientProposerVotes")
         .withArgs(carol.address, 0n, CFG.proposalThreshold);
+    });
+
+    it("lets the proposer cancel a pending proposal, which can then never be voted on", async function () {
+      const p = await votingPeriodProposal(7200n);
+      const { governor, alice } = p.fixture;
+      const id = await propose(governor, alice, p);
+      expect(await governor.proposalNeedsQueuing(id)).to.equal(true);
+      await expect(governor.connect(alice).cancel(p.targets, p.values, p.calldatas, descriptionHash(p)))
+        .to.emit(governor, "ProposalCanceled")
+        .withArgs(id);
+      expect(await governor.state(id)).to.equal(ProposalState.Canceled);
+      await toVoting(governor, id);
+      await expect(governor.connect(alice).castVote(id, VoteType.For)).to.be.revertedWithCustomError(
+        governor,
+        "GovernorUnexpectedProposalState",
+      );
+    });
+
+    it("refuses cancellation by anyone but the proposer", async function () {
+      const p = await votingPeriodProposal(7200n);
+      const { governor, alice, bob } = p.fixture;
+      await propose(governor, alice, p);
+      await expect(
+        governor.connect(bob).cancel(p.targets, p.values, p.calldatas, descriptionHash(p)),
+      ).to.be.revertedWithCustomError(governor, "GovernorUnableToCancel");
     });
 
     it("refuses to count a second vote from the same account", async function () {
@@ -207,7 +240,9 @@ describe("CLAIGovernor", function () {
         async () => governor.connect(alice).upgradeToAndCall(await impl.getAddress(), "0x"),
       ];
       for (const call of calls) {
-        await expect(call()).to.be.revertedWithCustomError(governor, "GovernorOnlyExecutor").withArgs(alice.address);
+        await expect(call())
+          .to.be.revertedWithCustomError(governor, "GovernorOnlyExecutor")
+          .withArgs(alice.address);
       }
     });
 
@@ -221,7 +256,9 @@ describe("CLAIGovernor", function () {
 
     it("lets only the governor schedule or cancel on the timelock", async function () {
       const { timelock, deployer } = await loadFixture(governanceFixture);
-      await expect(timelock.schedule(deployer.address, 0, "0x", ethers.ZeroHash, ethers.ZeroHash, CFG.timelockDelay))
+      await expect(
+        timelock.schedule(deployer.address, 0, "0x", ethers.ZeroHash, ethers.ZeroHash, CFG.timelockDelay),
+      )
         .to.be.revertedWithCustomError(timelock, "AccessControlUnauthorizedAccount")
         .withArgs(deployer.address, await timelock.PROPOSER_ROLE());
       await expect(timelock.cancel(ethers.ZeroHash))

@@ -28,7 +28,13 @@ async function signPermit(
       { name: "deadline", type: "uint256" },
     ],
   };
-  const message = { owner: ownerAddr, spender, value, nonce: nonce ?? (await token.nonces(ownerAddr)), deadline };
+  const message = {
+    owner: ownerAddr,
+    spender,
+    value,
+    nonce: nonce ?? (await token.nonces(ownerAddr)),
+    deadline,
+  };
   return ethers.Signature.from(await owner.signTypedData(domain, types, message));
 }
 
@@ -44,7 +50,11 @@ describe("CLAIToken", function () {
       expect(await token.balanceOf(deployer.address)).to.equal(INITIAL_SUPPLY);
       expect(await token.CLOCK_MODE()).to.equal("mode=timestamp");
       expect(await token.clock()).to.equal(BigInt(await time.latest()));
-      for (const role of [await token.DEFAULT_ADMIN_ROLE(), await token.MINTER_ROLE(), await token.UPGRADER_ROLE()]) {
+      for (const role of [
+        await token.DEFAULT_ADMIN_ROLE(),
+        await token.MINTER_ROLE(),
+        await token.UPGRADER_ROLE(),
+      ]) {
         expect(await token.hasRole(role, admin.address)).to.equal(true);
         expect(await token.hasRole(role, deployer.address)).to.equal(false);
       }
@@ -86,7 +96,9 @@ describe("CLAIToken", function () {
         [10n, 11n],
         [MAX_UINT208 + 1n, 0n],
       ]) {
-        await expect(upgrades.deployProxy(factory, [cap, alice.address, alice.address, supply], { kind: "uups" }))
+        await expect(
+          upgrades.deployProxy(factory, [cap, alice.address, alice.address, supply], { kind: "uups" }),
+        )
           .to.be.revertedWithCustomError(factory, "CLAIToken__InvalidCap")
           .withArgs(cap, supply);
       }
@@ -138,7 +150,9 @@ describe("CLAIToken", function () {
       const { token, deployer, alice } = await loadFixture(tokenFixture);
       const deadline = BigInt(await time.latest()) + 3600n;
       const sig = await signPermit(token, deployer, alice.address, 777n, deadline);
-      await expect(token.connect(alice).permit(deployer.address, alice.address, 777n, deadline, sig.v, sig.r, sig.s))
+      await expect(
+        token.connect(alice).permit(deployer.address, alice.address, 777n, deadline, sig.v, sig.r, sig.s),
+      )
         .to.emit(token, "Approval")
         .withArgs(deployer.address, alice.address, 777n);
       expect(await token.allowance(deployer.address, alice.address)).to.equal(777n);
@@ -299,7 +313,9 @@ describe("CLAIToken", function () {
       const v2 = await ethers.getContractFactory("CLAITokenV2Mock");
       await upgrades.validateUpgrade(v1, v2, { kind: "uups" });
       const unsafe = await ethers.getContractFactory("UnsafeUpgradeMock");
-      await expect(upgrades.validateUpgrade(v1, unsafe, { kind: "uups" })).to.be.rejectedWith(/delegatecall/i);
+      await expect(upgrades.validateUpgrade(v1, unsafe, { kind: "uups" })).to.be.rejectedWith(
+        /delegatecall/i,
+      );
     });
   });
 });
