@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import path from "node:path";
+import { Wallet } from "ethers";
 import { subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig, NetworkUserConfig } from "hardhat/types";
@@ -27,13 +29,27 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 });
 
 /**
- * Public networks are configured only from the environment: `<NAME>_RPC_URL` and either
- * `DEPLOYER_PRIVATE_KEY` or an encrypted keystore handled by the CLI. Nothing secret lives here.
+ * The deployer key for public networks, from `DEPLOYER_PRIVATE_KEY` or from an encrypted JSON keystore
+ * (`DEPLOYER_KEYSTORE` path + `DEPLOYER_KEYSTORE_PASSWORD`). Read only when a public network is configured.
+ */
+function deployerKey(): string | undefined {
+  if (process.env.DEPLOYER_PRIVATE_KEY) return process.env.DEPLOYER_PRIVATE_KEY;
+  const keystore = process.env.DEPLOYER_KEYSTORE;
+  if (!keystore) return undefined;
+  const password = process.env.DEPLOYER_KEYSTORE_PASSWORD;
+  if (password === undefined)
+    throw new Error("DEPLOYER_KEYSTORE is set but DEPLOYER_KEYSTORE_PASSWORD is not");
+  return Wallet.fromEncryptedJsonSync(fs.readFileSync(keystore, "utf8"), password).privateKey;
+}
+
+/**
+ * Public networks are configured only from the environment: `<NAME>_RPC_URL` plus the deployer key
+ * (see {@link deployerKey}). Nothing secret lives in the repository.
  */
 function envNetwork(name: string, chainId: number): NetworkUserConfig | undefined {
   const url = process.env[`${name}_RPC_URL`];
   if (!url) return undefined;
-  const key = process.env.DEPLOYER_PRIVATE_KEY;
+  const key = deployerKey();
   return { url, chainId, accounts: key ? [key] : [] };
 }
 

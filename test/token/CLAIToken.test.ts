@@ -290,6 +290,21 @@ describe("CLAIToken", function () {
     });
   });
 
+  describe("# roles", function () {
+    it("lets only the admin grant roles", async function () {
+      const { token, admin, alice } = await loadFixture(tokenFixture);
+      const minter = await token.MINTER_ROLE();
+      await expect(token.connect(alice).grantRole(minter, alice.address))
+        .to.be.revertedWithCustomError(token, "AccessControlUnauthorizedAccount")
+        .withArgs(alice.address, await token.DEFAULT_ADMIN_ROLE());
+      await expect(token.connect(admin).grantRole(minter, alice.address))
+        .to.emit(token, "RoleGranted")
+        .withArgs(minter, alice.address, admin.address);
+      await token.connect(alice).mint(alice.address, 1n);
+      expect(await token.balanceOf(alice.address)).to.equal(1n);
+    });
+  });
+
   describe("# upgrades", function () {
     it("upgrades through UPGRADER_ROLE and keeps state", async function () {
       const { token, admin, deployer } = await loadFixture(tokenFixture);
