@@ -31,7 +31,8 @@ export function compareSnapshots(
     if (c === undefined) return { name, measured: m, status: "new" };
     if (m === undefined) return { name, committed: c, status: "missing" };
     const change = m / c - 1;
-    const status = change > tolerance ? "grew" : change < 0 ? "shrank" : "ok";
+    const grew = (m - c) * 10_000 > c * toleranceBps;
+    const status = grew ? "grew" : m < c ? "shrank" : "ok";
     return { name, committed: c, measured: m, change, status };
   });
   return { ok: rows.every((r) => r.status === "ok" || r.status === "shrank"), rows };

@@ -14,7 +14,8 @@ import type { GasRecorder } from "./recorder";
 import { compareSnapshots, formatReport, type GasSnapshot } from "./compare";
 
 const SNAPSHOT_FILE = path.join(hre.config.paths.root, "gas-snapshot.json");
-const TOLERANCE = 0.02;
+/** 2 %, in basis points. */
+const TOLERANCE_BPS = 200;
 
 async function main(): Promise<void> {
   const measured: GasSnapshot = {};
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   }
   if (!fs.existsSync(SNAPSHOT_FILE)) throw new Error("gas-snapshot.json missing: run `npm run gas:snapshot`");
   const committed = JSON.parse(fs.readFileSync(SNAPSHOT_FILE, "utf8")) as GasSnapshot;
-  const result = compareSnapshots(committed, sorted, TOLERANCE);
+  const result = compareSnapshots(committed, sorted, TOLERANCE_BPS);
   console.log(formatReport(result));
   if (!result.ok) {
     console.error(
