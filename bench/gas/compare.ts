@@ -16,13 +16,14 @@ export interface GasComparison {
 }
 
 /**
- * Compares a fresh measurement with the committed snapshot. Fails on growth above `tolerance` and on any
- * call added or removed without updating the snapshot; a shrink is reported but passes.
+ * Compares a fresh measurement with the committed snapshot. Fails on growth above `toleranceBps` (basis
+ * points, integer arithmetic so exactly 2.00 % passes) and on any call added or removed without updating
+ * the snapshot; a shrink is reported but passes.
  */
 export function compareSnapshots(
   committed: GasSnapshot,
   measured: GasSnapshot,
-  tolerance: number,
+  toleranceBps: number,
 ): GasComparison {
   const names = [...new Set([...Object.keys(committed), ...Object.keys(measured)])].sort();
   const rows: GasRow[] = names.map((name) => {
