@@ -1,0 +1,5 @@
+export * from "./errors";
+export * from "./keys";
+export * from "./pem";
+export * from "./envelopeFormat";
+export * from "./envelope";
