@@ -42,5 +42,5 @@ const func: DeployFunction = async (hre: HardhatRuntimeEnvironment) => {
 };
 func.id = "cloudai_handover";
 func.tags = ["handover", "core"];
-func.dependencies = ["CLAIGovernor"];
+func.dependencies = ["CLAIGovernor", "TaskMarket", "PriceFeeds"];
 export default func;

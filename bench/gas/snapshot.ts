@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
 import { governanceScenario } from "./scenarios/governance";
+import { marketGasRows } from "./scenarios/market";
 import type { GasRecorder } from "./recorder";
 import { compareSnapshots, formatReport, type GasSnapshot } from "./compare";
 
@@ -25,7 +26,12 @@ async function main(): Promise<void> {
     if (name in measured) throw new Error(`gas entry recorded twice: ${name}`);
     measured[name] = Number(receipt.gasUsed);
   };
-  for (const scenario of [governanceScenario]) await scenario(record);
+  await governanceScenario(record);
+  for (const row of await marketGasRows()) {
+    const name = `market: ${row.op}`;
+    if (name in measured) throw new Error(`gas entry recorded twice: ${name}`);
+    measured[name] = Number(row.gas);
+  }
 
   const sorted = Object.fromEntries(Object.entries(measured).sort(([a], [b]) => a.localeCompare(b)));
   if (process.env.GAS_SNAPSHOT_UPDATE === "1") {

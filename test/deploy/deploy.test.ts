@@ -3,7 +3,7 @@ import fs from "node:fs";
 import hre, { deployments, ethers, getNamedAccounts, upgrades } from "hardhat";
 import { roleNamesOf } from "../../scripts/lib/roles";
 import { writeDeploymentExport, type DeploymentExport } from "../../scripts/lib/export";
-import { deployConfig } from "../../scripts/lib/deploy-config";
+import { deployConfig, taskLifetime } from "../../scripts/lib/deploy-config";
 
 /** Every deployed proxy (hardhat-deploy also records `_Implementation` and `_Proxy` entries). */
 async function proxies() {
@@ -18,7 +18,17 @@ describe("deploy/", function () {
 
   it("deploys every core contract behind a UUPS proxy", async function () {
     const names = (await proxies()).map(([n]) => n).sort();
-    expect(names).to.include.members(["CLAIGovernor", "CLAITimelock", "CLAIToken"]);
+    expect(names).to.include.members([
+      "CLAIGovernor",
+      "CLAITimelock",
+      "CLAIToken",
+      "VerifierRegistry",
+      "Reputation",
+      "Staking",
+      "TaskMarket",
+      "PriceFeed_CPU",
+      "PriceFeed_GPU",
+    ]);
     for (const [name, dep] of await proxies()) {
       expect(dep.implementation, name).to.be.a("string");
       const impl = await upgrades.erc1967.getImplementationAddress(dep.address);
@@ -76,7 +86,35 @@ describe("deploy/", function () {
     expect(await governor.token()).to.equal(token.address);
     const cfg = deployConfig("hardhat");
     expect(await timelock.getMinDelay()).to.equal(BigInt(cfg.timelockDelay));
-    expect(cfg.timelockDelay).to.be.greaterThan(cfg.maxTaskDuration);
+    expect(cfg.timelockDelay).to.be.greaterThan(taskLifetime(cfg));
+  });
+
+  it("wires the market: staking and reputation writable only by the market, fees to the timelock, one configured feed per class", async function () {
+    const { deployer } = await getNamedAccounts();
+    const cfg = deployConfig("hardhat");
+    const get = async (n: string) => (await deployments.get(n)).address;
+    const market = await ethers.getContractAt("TaskMarket", await get("TaskMarket"));
+    const staking = await ethers.getContractAt("Staking", await get("Staking"));
+    const reputation = await ethers.getContractAt("Reputation", await get("Reputation"));
+    const timelock = await get("CLAITimelock");
+    const marketAddr = await market.getAddress();
+    expect(await staking.hasRole(await staking.MARKET_ROLE(), marketAddr)).to.equal(true);
+    expect(await reputation.hasRole(await reputation.WRITER_ROLE(), marketAddr)).to.equal(true);
+    expect(await market.hasRole(await market.ARBITER_ROLE(), timelock)).to.equal(true);
+    expect(await market.hasRole(await market.MATCHER_ROLE(), deployer)).to.equal(false);
+    const mc = await market.config();
+    expect(mc.treasury).to.equal(timelock);
+    expect(mc.maxTaskDuration).to.equal(BigInt(cfg.maxTaskDuration));
+    expect(await staking.unbondingDelay()).to.be.greaterThan(BigInt(taskLifetime(cfg)));
+    for (const rc of cfg.resourceClasses) {
+      const feedAddr = await get(`PriceFeed_${rc.name}`);
+      expect(await market.priceFeed(rc.id)).to.equal(feedAddr);
+      const feed = await ethers.getContractAt("PriceFeed", feedAddr);
+      expect(await feed.signers()).to.deep.equal(cfg.oracle.signers);
+      expect(await feed.decimals()).to.equal(18n);
+      const [min, max] = await feed.bounds();
+      expect([min, max]).to.deep.equal([rc.minPrice, rc.maxPrice]);
+    }
   });
 
   it("is idempotent: a second run sends no transaction", async function () {
@@ -114,6 +152,6 @@ describe("upgrade safety", function () {
       await upgrades.validateImplementation(await ethers.getContractFactory(fq), { kind: "uups" });
       validated++;
     }
-    expect(validated).to.be.greaterThanOrEqual(3);
+    expect(validated).to.be.greaterThanOrEqual(8);
   });
 });
