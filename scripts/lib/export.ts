@@ -1,29 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { exportPath, type DeploymentExport, type ExportedContract } from "../../sdk/deployment";
 
-/** One contract in the deployment export. */
-export interface ExportedContract {
-  address: string;
-  abi: unknown[];
-  /** Block of the deploying transaction: where indexers start. */
-  startBlock: number;
-  /** Implementation behind the proxy, when proxied. */
-  implementation?: string;
-}
-
-/** The file every off-chain component reads instead of hand-copied addresses. */
-export interface DeploymentExport {
-  network: string;
-  chainId: number;
-  contracts: Record<string, ExportedContract>;
-}
-
-export function exportPath(root: string, network: string): string {
-  return path.join(root, "deployments", "exports", `${network}.json`);
-}
-
-export async function writeDeploymentExport(hre: HardhatRuntimeEnvironment): Promise<string> {
+/** Builds the export from hardhat-deploy's records (proxies only; implementations appear as a field). */
+export async function buildDeploymentExport(hre: HardhatRuntimeEnvironment): Promise<DeploymentExport> {
   const all = await hre.deployments.all();
   const contracts: Record<string, ExportedContract> = {};
   for (const [name, dep] of Object.entries(all)) {
@@ -35,11 +16,16 @@ export async function writeDeploymentExport(hre: HardhatRuntimeEnvironment): Pro
       ...(dep.implementation ? { implementation: dep.implementation } : {}),
     };
   }
-  const out: DeploymentExport = {
+  return {
     network: hre.network.name,
     chainId: Number((await hre.ethers.provider.getNetwork()).chainId),
     contracts,
   };
+}
+
+/** Writes `deployments/exports/<network>.json` and returns its path. */
+export async function writeDeploymentExport(hre: HardhatRuntimeEnvironment): Promise<string> {
+  const out = await buildDeploymentExport(hre);
   const file = exportPath(hre.config.paths.root, hre.network.name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + "\n");

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import fs from "node:fs";
 import hre, { deployments, ethers, getNamedAccounts, upgrades } from "hardhat";
 import { roleNamesOf } from "../../scripts/lib/roles";
-import { writeDeploymentExport, type DeploymentExport } from "../../scripts/lib/export";
+import { writeDeploymentExport } from "../../scripts/lib/export";
+import type { DeploymentExport } from "../../sdk/deployment";
 import { deployConfig, taskLifetime } from "../../scripts/lib/deploy-config";
 
 /** Every deployed proxy (hardhat-deploy also records `_Implementation` and `_Proxy` entries). */
