@@ -14,18 +14,24 @@ pragma solidity 0.8.28;
  * | Open      | expireTask                    | anyone, after `assignDeadline`              | Expired   | escrow → requester |
  * | Open      | assignBatch                   | MATCHER, with a provider's signed offer     | Assigned  | refund `units·(maxPrice − price)`; stake locked |
  * | Open      | claimTask                     | provider, after the match timeout           | Assigned  | stake locked (price = maxPrice, no refund) |
+ * | Assigned  | rejectTask                    | provider, within the reject window (`timer`) | Rejected | escrow → requester; lock released |
  * | Assigned  | submitProof (ZK)              | provider, before `completionDeadline`       | Completed | pay provider (minus fee) |
  * | Assigned  | submitResult (OPTIMISTIC)     | provider, before `completionDeadline`       | Submitted | — |
- * | Assigned  | failTask                      | provider any time; anyone after `completionDeadline` | Failed | escrow → requester; lock slashed |
+ * | Assigned  | failTask                      | provider any time; anyone after `completionDeadline` and `timer` | Failed | escrow → requester; lock slashed |
  * | Submitted | finalizeTask                  | anyone, after the challenge window          | Completed | pay provider (minus fee) |
  * | Submitted | disputeTask                   | requester, within the window, posts bond    | Disputed  | bond → escrow |
- * | Disputed  | resolveDispute(fault = true)  | ARBITER (governance)                        | Failed    | escrow + bond → requester; lock slashed |
- * | Disputed  | resolveDispute(fault = false) | ARBITER                                     | Completed | pay provider (minus fee) + bond → provider |
- * | Disputed  | lapseDispute                  | anyone, after the arbitration window        | Annulled  | escrow + bond → requester; lock released |
+ * | Disputed  | resolveDispute(fault = true)  | ARBITER (governance), until `timer`         | Failed    | escrow + bond → requester; lock slashed |
+ * | Disputed  | resolveDispute(fault = false) | ARBITER, until `timer`                      | Completed | pay provider (minus fee) + bond → provider |
+ * | Disputed  | lapseDispute                  | anyone, after the arbitration window        | Annulled  | escrow → requester; bond → provider; lock released |
  *
  * Every state holding funds (Open, Assigned, Submitted, Disputed) therefore has an exit anyone can trigger
- * after its deadline. Protocol fees accrue in the contract and leave only through {distributeFees}
- * (permissionless): `stakerFeeShareBps` to staking rewards, the rest to the treasury.
+ * after its deadline. The arbitration window must exceed governance's latency (voting delay + voting period
+ * + timelock delay) so the arbiter can always act; if it still does not, the requester's bond compensates the
+ * provider, so disputing and letting the dispute lapse never pays the requester. The reject window lets a
+ * provider walk away, unslashed, from a task it cannot complete (e.g. a bogus input commitment), before
+ * anyone may fail it. Only payments of at least `minReputationPayment` earn reputation (faults always
+ * count). Protocol fees accrue in the contract and leave only through {distributeFees} (permissionless):
+ * `stakerFeeShareBps` to staking rewards, the rest to the treasury.
  * Books: `token.balanceOf(this) == Σ escrow(task) + Σ bond(disputed task) + accruedFees`.
  */
 interface ITaskMarket {
@@ -45,7 +51,8 @@ interface ITaskMarket {
         Failed,
         Expired,
         Cancelled,
-        Annulled
+        Annulled,
+        Rejected
     }
 
     /// @notice Why a (task, offer) pair of a batch was skipped, or why a claim was refused.
@@ -76,7 +83,7 @@ interface ITaskMarket {
     /// @param maxPricePerUnit Max CLAI wei per unit (for market-price tasks: the most the requester accepts).
     /// @param assignDeadline Latest assignment time (unix seconds).
     /// @param completionDeadline Latest result/proof time (unix seconds), after `assignDeadline`.
-    /// @param circuitId ZK circuit id (must be a registered 4-signal circuit); zero for OPTIMISTIC.
+    /// @param circuitId ZK circuit id (must be a registered 3-signal circuit); zero for OPTIMISTIC.
     /// @param inputCommitment Commitment to the (encrypted) inputs; < the BN254 scalar field for ZK.
     /// @param inputCid Content id of the inputs (emitted, not stored).
     struct TaskParams {
@@ -93,8 +100,8 @@ interface ITaskMarket {
     }
 
     /// @notice A stored task (three packed slots plus commitments).
-    /// @param timer Open: when providers may claim; Submitted: end of the challenge window; Disputed: end of
-    /// the arbitration window.
+    /// @param timer Open: when providers may claim; Assigned: end of the provider's reject window; Submitted:
+    /// end of the challenge window; Disputed: end of the arbitration window.
     /// @param lockedStake Provider stake locked for this task.
     /// @param pricePerUnit Agreed price (0 before assignment).
     struct Task {
@@ -143,8 +150,11 @@ interface ITaskMarket {
     /// @param maxTaskDuration Longest `completionDeadline − now` at creation.
     /// @param matchTimeout Seconds after creation during which only the matcher may assign.
     /// @param challengeWindow Seconds to dispute an optimistic result.
-    /// @param arbitrationWindow Seconds the arbiter has to resolve a dispute.
+    /// @param arbitrationWindow Seconds the arbiter has to resolve a dispute (must exceed governance's latency).
     /// @param maxPriceAge Largest accepted age of a feed price.
+    /// @param rejectWindow Seconds after assignment during which the provider may reject the task unslashed
+    /// (> 0 and < `maxTaskDuration`).
+    /// @param minReputationPayment Smallest payment (`units·price`, CLAI wei) whose completion earns reputation.
     struct Config {
         address treasury;
         uint16 protocolFeeBps;
@@ -157,6 +167,8 @@ interface ITaskMarket {
         uint32 challengeWindow;
         uint32 arbitrationWindow;
         uint32 maxPriceAge;
+        uint32 rejectWindow;
+        uint96 minReputationPayment;
     }
 
     /// @notice Emitted when a task is created and funded.
@@ -251,12 +263,18 @@ interface ITaskMarket {
     /// @param taskId The task.
     /// @param providerFault True if the provider was found at fault.
     event DisputeResolved(uint256 indexed taskId, bool providerFault);
-    /// @notice Emitted when a dispute lapses unresolved (everyone gets their own funds back), and when a ZK
-    /// task is annulled because its circuit was deactivated (with `bond` zero).
+    /// @notice Emitted when a dispute lapses unresolved (escrow back to the requester, the requester's bond to
+    /// the provider as compensation, nobody slashed), and when a ZK task is annulled because its circuit was
+    /// deactivated (with `bond` zero).
     /// @param taskId The task.
     /// @param refund Escrow returned to the requester.
-    /// @param bond Dispute bond returned to the requester.
+    /// @param bond Dispute bond paid to the provider.
     event DisputeLapsed(uint256 indexed taskId, uint256 refund, uint256 bond);
+    /// @notice Emitted when the provider rejects an assigned task within the reject window.
+    /// @param taskId The task.
+    /// @param provider The provider (its locked stake released, not slashed).
+    /// @param refund Escrow returned to the requester.
+    event TaskRejected(uint256 indexed taskId, address indexed provider, uint256 refund);
     /// @notice Emitted when a provider cancels one offer.
     /// @param provider The provider.
     /// @param nonce The cancelled offer's nonce.
@@ -295,7 +313,7 @@ interface ITaskMarket {
     /// @notice Thrown when the minimum reputation exceeds 10_000.
     /// @param minReputation The value given.
     error TaskMarket__InvalidMinReputation(uint256 minReputation);
-    /// @notice Thrown when a ZK task's circuit is unknown, inactive or not a 4-signal circuit, or an
+    /// @notice Thrown when a ZK task's circuit is unknown, inactive or not a 3-signal circuit, or an
     /// OPTIMISTIC task names a circuit.
     /// @param circuitId The circuit id.
     error TaskMarket__InvalidCircuit(bytes32 circuitId);
@@ -362,6 +380,22 @@ interface ITaskMarket {
     /// @notice Thrown when a derived amount (locked stake) does not fit its storage field.
     /// @param value The amount.
     error TaskMarket__ValueTooLarge(uint256 value);
+    /// @notice Thrown when the arbiter resolves a dispute after its arbitration window (it can only lapse then).
+    /// @param taskId The task.
+    /// @param deadline The end of the arbitration window.
+    error TaskMarket__ArbitrationClosed(uint256 taskId, uint256 deadline);
+    /// @notice Thrown when the provider rejects a task after its reject window.
+    /// @param taskId The task.
+    /// @param deadline The end of the reject window.
+    error TaskMarket__RejectWindowClosed(uint256 taskId, uint256 deadline);
+    /// @notice Thrown when a configuration's `rejectWindow` is zero or not below `maxTaskDuration`.
+    /// @param rejectWindow The value given.
+    /// @param maxTaskDuration The configuration's `maxTaskDuration`.
+    error TaskMarket__InvalidRejectWindow(uint256 rejectWindow, uint256 maxTaskDuration);
+    /// @notice Thrown when a ZK task's id is too large for the task-binding signal `(taskId << 160) | provider`
+    /// to stay below the BN254 scalar field.
+    /// @param taskId The task (ZK task ids must be below 2^92).
+    error TaskMarket__TaskIdTooLarge(uint256 taskId);
 
     /// @notice Creates a task and locks `units · maxPricePerUnit` CLAI from the caller (needs an allowance).
     /// @param params The task parameters (see {TaskParams}).
@@ -415,7 +449,8 @@ interface ITaskMarket {
     function submitResult(uint256 taskId, bytes32 resultCommitment, string calldata resultCid) external;
 
     /// @notice Completes a ZK task with a Groth16 proof whose public signals are
-    /// `[inputCommitment, outputCommitment, taskId, provider]`. Only the provider, before the deadline.
+    /// `[inputCommitment, outputCommitment, (taskId << 160) | uint160(provider)]` (the last one binds the proof
+    /// to this task and provider; needs `taskId < 2^92`). Only the provider, before the deadline.
     /// @param taskId The task.
     /// @param outputCommitment Commitment to the output; < the BN254 scalar field.
     /// @param resultCid Content id of the result (emitted, not stored).
@@ -435,20 +470,27 @@ interface ITaskMarket {
     /// @param taskId The task.
     function disputeTask(uint256 taskId) external;
 
-    /// @notice Resolves a dispute. Requires ARBITER_ROLE (governance).
+    /// @notice Resolves a dispute within its arbitration window. Requires ARBITER_ROLE (governance).
     /// @param taskId The disputed task.
     /// @param providerFault True: slash and refund the requester (bond back); false: pay the provider (bond to it).
     function resolveDispute(uint256 taskId, bool providerFault) external;
 
-    /// @notice Unwinds a dispute the arbiter left unresolved past the arbitration window: escrow and bond back
-    /// to the requester, the provider's stake unlocked, nobody slashed. Anyone.
+    /// @notice Unwinds a dispute the arbiter left unresolved past the arbitration window: escrow back to the
+    /// requester, the requester's bond to the provider (compensation), the provider's stake unlocked, nobody
+    /// slashed, no reputation change. Anyone.
     /// @param taskId The disputed task.
     function lapseDispute(uint256 taskId) external;
 
-    /// @notice Fails an assigned task: the provider any time, anyone after the completion deadline. Slashes
-    /// the locked stake (split by Staking) and refunds the escrow.
+    /// @notice Fails an assigned task: the provider any time, anyone after both the completion deadline and
+    /// the reject window. Slashes the locked stake (split by Staking) and refunds the escrow.
     /// @param taskId The task.
     function failTask(uint256 taskId) external;
+
+    /// @notice Rejects an assigned task within the reject window (`rejectWindow` seconds after assignment):
+    /// the escrow goes back to the requester and the provider's locked stake is released, with no slash and no
+    /// reputation change. Only the provider.
+    /// @param taskId The task.
+    function rejectTask(uint256 taskId) external;
 
     /// @notice Sends accrued fees to stakers (`stakerFeeShareBps`) and the treasury. Anyone.
     function distributeFees() external;

@@ -25,7 +25,8 @@ import {IVerifierRegistry} from "../interfaces/IVerifierRegistry.sol";
  *
  * Design notes:
  * - A task takes three packed slots plus its input commitment (and circuit id for ZK); the input CID is only
- *   emitted. `timer` is reused by phase (claim opening, challenge end, arbitration end) to stay in 3 slots.
+ *   emitted. `timer` is reused by phase (claim opening, reject-window end, challenge end, arbitration end) to
+ *   stay in 3 slots.
  * - Fees accrue in storage and leave through the permissionless {distributeFees}, so a settlement makes one
  *   token transfer instead of three.
  * - The stake locked per task is `max(minLockedStake, payment · lockBps)`; on a provable fault (missed
@@ -34,6 +35,10 @@ import {IVerifierRegistry} from "../interfaces/IVerifierRegistry.sol";
  *   where it matters, in addition to the check in {setConfig}.
  * - A ZK task whose circuit governance deactivated after creation is annulled (refund, no slash) instead of
  *   failed: the provider could not have proved it.
+ * - Resolution and lapse of a dispute are disjoint in time (arbiter until the window's end, anyone after).
+ *   A lapse pays the requester's bond to the provider, so a requester gains nothing by disputing.
+ * - A provider may reject an assignment within `rejectWindow` (e.g. an input that does not match its
+ *   commitment); nobody else can fail the task before that window closes.
  */
 contract TaskMarket is
     Initializable,
@@ -75,6 +80,9 @@ contract TaskMarket is
         mapping(address provider => uint64) minOfferNonce;
         mapping(uint256 taskId => uint256) disputeBonds;
         mapping(uint8 resourceClass => AggregatorV3Interface) priceFeeds;
+        // slot 12 — appended (read by assignment and completion)
+        uint32 rejectWindow;
+        uint96 minReputationPayment;
     }
 
     /// @notice Role allowed to submit matching batches.
@@ -92,8 +100,10 @@ contract TaskMarket is
     /// @notice The BN254 scalar field modulus; every public signal must be below it.
     uint256 public constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
-    /// @notice Number of public signals of a task circuit.
-    uint256 public constant NUM_SIGNALS = 4;
+    /// @notice Number of public signals of a task circuit: `[inputCommitment, outputCommitment, binding]`.
+    uint256 public constant NUM_SIGNALS = 3;
+    /// @notice Exclusive bound on ZK task ids, so `binding = (taskId << 160) | provider` < 2^252 < the field.
+    uint256 private constant ZK_TASK_ID_LIMIT = 1 << 92;
     /// @notice Maximum minimum-reputation (10_000 bps).
     uint256 public constant MAX_REPUTATION = 10_000;
     uint256 private constant BPS = 10_000;
@@ -190,7 +200,7 @@ contract TaskMarket is
     /// @inheritdoc ITaskMarket
     function cancelTask(uint256 taskId) external nonReentrant {
         TaskMarketStorage storage $ = _getTaskMarketStorage();
-        Task storage t = _openTask($, taskId);
+        Task storage t = _taskIn($, taskId, Status.Open);
         if (msg.sender != t.requester) revert TaskMarket__NotRequester(taskId, msg.sender);
         t.status = Status.Cancelled;
         uint256 refund = uint256(t.units) * t.maxPricePerUnit;
@@ -201,7 +211,7 @@ contract TaskMarket is
     /// @inheritdoc ITaskMarket
     function expireTask(uint256 taskId) external nonReentrant {
         TaskMarketStorage storage $ = _getTaskMarketStorage();
-        Task storage t = _openTask($, taskId);
+        Task storage t = _taskIn($, taskId, Status.Open);
         if (block.timestamp <= t.assignDeadline)
             revert TaskMarket__DeadlineNotReached(taskId, t.assignDeadline);
         t.status = Status.Expired;
@@ -255,7 +265,7 @@ contract TaskMarket is
     /// @inheritdoc ITaskMarket
     function claimTask(uint256 taskId) external nonReentrant {
         TaskMarketStorage storage $ = _getTaskMarketStorage();
-        Task storage t = _openTask($, taskId);
+        Task storage t = _taskIn($, taskId, Status.Open);
         if (block.timestamp < t.timer) revert TaskMarket__ClaimNotOpen(taskId, t.timer);
         if (block.timestamp > t.assignDeadline) revert TaskMarket__DeadlinePassed(taskId, t.assignDeadline);
         if (msg.sender == t.requester)
@@ -282,7 +292,7 @@ contract TaskMarket is
     /// @inheritdoc ITaskMarket
     function submitResult(uint256 taskId, bytes32 resultCommitment, string calldata resultCid) external {
         TaskMarketStorage storage $ = _getTaskMarketStorage();
-        Task storage t = _assignedTaskOfCaller($, taskId);
+        Task storage t = _assignedToCallerInTime($, taskId);
         if (t.mode != VerificationMode.OPTIMISTIC) revert TaskMarket__WrongMode(taskId, t.mode);
         uint256 challengeEnd = block.timestamp + $.challengeWindow;
         t.status = Status.Submitted;
@@ -299,16 +309,15 @@ contract TaskMarket is
         uint256[8] calldata proof
     ) external nonReentrant {
         TaskMarketStorage storage $ = _getTaskMarketStorage();
-        Task storage t = _assignedTaskOfCaller($, taskId);
+        Task storage t = _assignedToCallerInTime($, taskId);
         if (t.mode != VerificationMode.ZK) revert TaskMarket__WrongMode(taskId, t.mode);
         if (uint256(outputCommitment) >= SNARK_SCALAR_FIELD)
             revert TaskMarket__SignalOutOfField(uint256(outputCommitment));
-        if (taskId >= SNARK_SCALAR_FIELD) revert TaskMarket__SignalOutOfField(taskId);
+        if (taskId >= ZK_TASK_ID_LIMIT) revert TaskMarket__TaskIdTooLarge(taskId);
         uint256[] memory signals = new uint256[](NUM_SIGNALS);
         signals[0] = uint256(t.inputCommitment);
         signals[1] = uint256(outputCommitment);
-        signals[2] = taskId;
-        signals[3] = uint256(uint160(msg.sender));
+        signals[2] = (taskId << 160) | uint160(msg.sender);
         if (!$.verifierRegistry.verify(t.circuitId, proof, signals)) revert TaskMarket__InvalidProof(taskId);
         t.resultCommitment = outputCommitment;
         emit ProofAccepted(taskId, msg.sender, outputCommitment, resultCid);
@@ -319,8 +328,11 @@ contract TaskMarket is
     function failTask(uint256 taskId) external nonReentrant {
         TaskMarketStorage storage $ = _getTaskMarketStorage();
         Task storage t = _taskIn($, taskId, Status.Assigned);
-        if (msg.sender != t.provider && block.timestamp <= t.completionDeadline) {
-            revert TaskMarket__DeadlineNotReached(taskId, t.completionDeadline);
+        if (msg.sender != t.provider) {
+            // Others wait for the completion deadline and for the provider's reject window to close.
+            uint256 deadline = t.completionDeadline;
+            if (t.timer > deadline) deadline = t.timer;
+            if (block.timestamp <= deadline) revert TaskMarket__DeadlineNotReached(taskId, deadline);
         }
         if (t.mode == VerificationMode.ZK && !$.verifierRegistry.circuit(t.circuitId).active) {
             // Governance retired the circuit mid-task: nobody could prove it, so nobody is at fault.
@@ -328,6 +340,16 @@ contract TaskMarket is
         } else {
             _fail($, taskId, t, 0);
         }
+    }
+
+    /// @inheritdoc ITaskMarket
+    function rejectTask(uint256 taskId) external nonReentrant {
+        TaskMarketStorage storage $ = _getTaskMarketStorage();
+        Task storage t = _assignedToCaller($, taskId);
+        if (block.timestamp > t.timer) revert TaskMarket__RejectWindowClosed(taskId, t.timer);
+        uint256 refund = uint256(t.units) * t.pricePerUnit;
+        emit TaskRejected(taskId, msg.sender, refund);
+        _release($, t, Status.Rejected, refund);
     }
 
     // ───────────────────────────── settlement ─────────────────────────────
@@ -344,6 +366,7 @@ contract TaskMarket is
     function resolveDispute(uint256 taskId, bool providerFault) external onlyRole(ARBITER_ROLE) nonReentrant {
         TaskMarketStorage storage $ = _getTaskMarketStorage();
         Task storage t = _taskIn($, taskId, Status.Disputed);
+        if (block.timestamp > t.timer) revert TaskMarket__ArbitrationClosed(taskId, t.timer);
         uint256 bond = $.disputeBonds[taskId];
         $.disputeBonds[taskId] = 0;
         emit DisputeResolved(taskId, providerFault);
@@ -421,9 +444,9 @@ contract TaskMarket is
         if (t.requester == address(0)) return 0;
         Status s = t.status;
         if (s == Status.Open) return uint256(t.units) * t.maxPricePerUnit;
-        if (s == Status.Assigned || s == Status.Submitted) return uint256(t.units) * t.pricePerUnit;
-        if (s == Status.Disputed) return uint256(t.units) * t.pricePerUnit + $.disputeBonds[taskId];
-        return 0;
+        if (s > Status.Disputed) return 0;
+        // Assigned, Submitted, Disputed; a bond is only non-zero while disputed.
+        return uint256(t.units) * t.pricePerUnit + $.disputeBonds[taskId];
     }
 
     /// @inheritdoc ITaskMarket
@@ -445,6 +468,8 @@ contract TaskMarket is
         c.challengeWindow = $.challengeWindow;
         c.arbitrationWindow = $.arbitrationWindow;
         c.maxPriceAge = $.maxPriceAge;
+        c.rejectWindow = $.rejectWindow;
+        c.minReputationPayment = $.minReputationPayment;
     }
 
     /// @inheritdoc ITaskMarket
@@ -541,6 +566,7 @@ contract TaskMarket is
 
         uint256 refund = units * (t.maxPricePerUnit - price);
         t.status = Status.Assigned;
+        t.timer = uint32(block.timestamp + $.rejectWindow);
         t.lockedStake = uint88(lockAmount);
         t.provider = provider;
         t.pricePerUnit = price;
@@ -549,7 +575,8 @@ contract TaskMarket is
         return SkipReason.None;
     }
 
-    /// @dev Pays the provider (minus fee) and `extra` (a lost dispute bond) too; unlocks; records success.
+    /// @dev Pays the provider (minus fee) and `extra` (a lost dispute bond) too; unlocks; records success when
+    /// the payment reaches `minReputationPayment` (tiny self-funded tasks cannot farm reputation).
     function _complete(TaskMarketStorage storage $, uint256 taskId, Task storage t, uint256 extra) private {
         t.status = Status.Completed;
         address provider = t.provider;
@@ -559,7 +586,7 @@ contract TaskMarket is
         emit TaskCompleted(taskId, provider, payment, fee);
         IStaking staking = $.staking;
         staking.unlock(provider, t.lockedStake);
-        $.reputation.recordSuccess(provider);
+        if (payment >= $.minReputationPayment) $.reputation.recordSuccess(provider);
         $.token.safeTransfer(provider, payment - fee + extra);
     }
 
@@ -576,13 +603,20 @@ contract TaskMarket is
         $.token.safeTransfer(requester, refund + extra);
     }
 
-    /// @dev Unwinds a task nobody is found at fault for: escrow and `extra` back to the requester, lock released.
-    function _annul(TaskMarketStorage storage $, uint256 taskId, Task storage t, uint256 extra) private {
-        t.status = Status.Annulled;
+    /// @dev Unwinds a task nobody is found at fault for: escrow back to the requester, `bond` (a lapsed
+    /// dispute's bond) to the provider, lock released.
+    function _annul(TaskMarketStorage storage $, uint256 taskId, Task storage t, uint256 bond) private {
         uint256 refund = uint256(t.units) * t.pricePerUnit;
-        emit DisputeLapsed(taskId, refund, extra);
+        emit DisputeLapsed(taskId, refund, bond);
+        _release($, t, Status.Annulled, refund);
+        if (bond != 0) $.token.safeTransfer(t.provider, bond);
+    }
+
+    /// @dev Ends a task without fault: sets `status`, releases the provider's lock, refunds the requester.
+    function _release(TaskMarketStorage storage $, Task storage t, Status status, uint256 refund) private {
+        t.status = status;
         $.staking.unlock(t.provider, t.lockedStake);
-        $.token.safeTransfer(t.requester, refund + extra);
+        $.token.safeTransfer(t.requester, refund);
     }
 
     function _setConfig(TaskMarketStorage storage $, Config calldata c) private {
@@ -590,6 +624,9 @@ contract TaskMarket is
         if (c.protocolFeeBps > BPS) revert TaskMarket__InvalidConfig(1);
         if (c.stakerFeeShareBps > BPS) revert TaskMarket__InvalidConfig(2);
         if (c.maxTaskDuration == 0) revert TaskMarket__InvalidConfig(6);
+        if (c.rejectWindow == 0 || c.rejectWindow >= c.maxTaskDuration) {
+            revert TaskMarket__InvalidRejectWindow(c.rejectWindow, c.maxTaskDuration);
+        }
         if (c.matchTimeout > c.maxTaskDuration) revert TaskMarket__InvalidConfig(7);
         if (c.challengeWindow == 0) revert TaskMarket__InvalidConfig(8);
         if (c.arbitrationWindow == 0) revert TaskMarket__InvalidConfig(9);
@@ -609,6 +646,8 @@ contract TaskMarket is
         $.challengeWindow = c.challengeWindow;
         $.arbitrationWindow = c.arbitrationWindow;
         $.maxPriceAge = c.maxPriceAge;
+        $.rejectWindow = c.rejectWindow;
+        $.minReputationPayment = c.minReputationPayment;
         emit ConfigSet(c);
     }
 
@@ -652,10 +691,6 @@ contract TaskMarket is
         return uint256(answer);
     }
 
-    function _openTask(TaskMarketStorage storage $, uint256 taskId) private view returns (Task storage t) {
-        t = _taskIn($, taskId, Status.Open);
-    }
-
     function _taskIn(
         TaskMarketStorage storage $,
         uint256 taskId,
@@ -666,12 +701,21 @@ contract TaskMarket is
         if (t.status != expected) revert TaskMarket__WrongStatus(taskId, t.status);
     }
 
-    function _assignedTaskOfCaller(
+    /// @dev The assigned task `taskId`, whose provider must be the caller.
+    function _assignedToCaller(
         TaskMarketStorage storage $,
         uint256 taskId
     ) private view returns (Task storage t) {
         t = _taskIn($, taskId, Status.Assigned);
         if (msg.sender != t.provider) revert TaskMarket__NotProvider(taskId, msg.sender);
+    }
+
+    /// @dev Like {_assignedToCaller}, before the completion deadline.
+    function _assignedToCallerInTime(
+        TaskMarketStorage storage $,
+        uint256 taskId
+    ) private view returns (Task storage t) {
+        t = _assignedToCaller($, taskId);
         if (block.timestamp > t.completionDeadline)
             revert TaskMarket__DeadlinePassed(taskId, t.completionDeadline);
     }

@@ -3,10 +3,10 @@ pragma solidity 0.8.28;
 
 /**
  * @title MockGroth16Verifier
- * @notice Test double with the ABI of a snarkjs Groth16 verifier for 4 public signals.
+ * @notice Test double with the ABI of a snarkjs Groth16 verifier for 3 public signals.
  * @dev Returns true only when `accept` is set and the received signals hash to `expectedSignalsHash`
- * (`keccak256(abi.encode(uint256[4]))`), or any signals when that hash is zero. Lets tests check that the
- * market binds task id, provider and commitments into the public signals. `revertMode` makes it revert.
+ * (`keccak256(abi.encode(uint256[3]))`), or any signals when that hash is zero. Lets tests check that the
+ * market binds the commitments and `(taskId << 160) | provider` into the public signals. `revertMode` makes it revert.
  */
 contract MockGroth16Verifier {
     /// @notice Whether {verifyProof} may return true.
@@ -44,13 +44,13 @@ contract MockGroth16Verifier {
     }
 
     /// @notice Mock of the snarkjs verifier entry point; the proof points are ignored.
-    /// @param pubSignals The 4 public signals.
+    /// @param pubSignals The 3 public signals.
     /// @return True when `accept` is set and the signals match `expectedSignalsHash` (or it is zero).
     function verifyProof(
         uint256[2] calldata,
         uint256[2][2] calldata,
         uint256[2] calldata,
-        uint256[4] calldata pubSignals
+        uint256[3] calldata pubSignals
     ) external view returns (bool) {
         if (revertMode) revert MockGroth16Verifier__RevertMode();
         if (!accept) return false;

@@ -24,13 +24,16 @@ export interface DeployConfig {
   proposalThreshold: bigint;
   /** Governor: quorum as percent of past total supply. */
   quorumPercent: number;
-  /** Timelock: minimum delay in seconds; must exceed the longest life of a task (see {@link taskLifetime}). */
+  /**
+   * Timelock: minimum delay in seconds. Must exceed `maxTaskDuration`, so a task created before a
+   * parameter change is announced completes before it takes effect (see {@link checkDeployConfig}).
+   */
   timelockDelay: number;
   /** The longest completion window a task may ask for (seconds). */
   maxTaskDuration: number;
   /** Reputation: gain toward 10,000 on success, cut on fault, starting score (bps). */
   reputation: { successGainBps: number; faultCutBps: number; initialScore: number };
-  /** Staking parameters (see IStaking.Parameters). */
+  /** Staking parameters (see IStaking.Parameters); `unbondingDelay` must exceed {@link taskLifetime}. */
   staking: {
     minStake: bigint;
     unbondingDelay: number;
@@ -38,7 +41,11 @@ export interface DeployConfig {
     jailThreshold: number;
     jailDuration: number;
   };
-  /** TaskMarket parameters except treasury (the timelock) and maxTaskDuration (above). */
+  /**
+   * TaskMarket parameters (ITaskMarket.Config, field names as in the struct) except treasury (the timelock)
+   * and maxTaskDuration (above). `arbitrationWindow` must exceed {@link governanceLatency}: the arbiter is
+   * the timelock, so a dispute must stay open long enough for a proposal to pass and execute.
+   */
   market: {
     protocolFeeBps: number;
     stakerFeeShareBps: number;
@@ -49,6 +56,10 @@ export interface DeployConfig {
     challengeWindow: number;
     arbitrationWindow: number;
     maxPriceAge: number;
+    /** Seconds after assignment during which the provider may reject a task unslashed (0 < it < maxTaskDuration). */
+    rejectWindow: number;
+    /** Smallest task payment (CLAI wei) whose completion earns reputation. */
+    minReputationPayment: bigint;
   };
   resourceClasses: ResourceClassConfig[];
   /** Oracle signers per feed and the fault tolerance f (f+1 signatures per report, more than 3f signers). */
@@ -80,7 +91,7 @@ const local: DeployConfig = {
   votingPeriod: HOUR,
   proposalThreshold: 10_000n * E18,
   quorumPercent: 4,
-  timelockDelay: 3 * HOUR,
+  timelockDelay: 2 * HOUR,
   maxTaskDuration: HOUR,
   reputation: { successGainBps: 500, faultCutBps: 2_000, initialScore: 5_000 },
   staking: {
@@ -98,8 +109,10 @@ const local: DeployConfig = {
     disputeBond: 50n * E18,
     matchTimeout: 60,
     challengeWindow: 10 * 60,
-    arbitrationWindow: HOUR,
+    arbitrationWindow: 4 * HOUR,
     maxPriceAge: HOUR,
+    rejectWindow: 5 * 60,
+    minReputationPayment: E18,
   },
   resourceClasses: classes,
   oracle: { signers: [0, 1, 2, 3].map((i) => localOracleWallet(i).address), f: 1 },
@@ -116,10 +129,16 @@ function publicConfig(): DeployConfig {
     votingDelay: DAY,
     votingPeriod: 5 * DAY,
     proposalThreshold: 100_000n * E18,
-    timelockDelay: 7 * DAY,
+    timelockDelay: 3 * DAY,
     maxTaskDuration: 2 * DAY,
-    staking: { ...local.staking, minStake: 1_000n * E18, unbondingDelay: 14 * DAY, jailDuration: 7 * DAY },
-    market: { ...local.market, matchTimeout: 10 * 60, challengeWindow: DAY, arbitrationWindow: 3 * DAY },
+    staking: { ...local.staking, minStake: 1_000n * E18, unbondingDelay: 21 * DAY, jailDuration: 7 * DAY },
+    market: {
+      ...local.market,
+      matchTimeout: 10 * 60,
+      challengeWindow: DAY,
+      arbitrationWindow: 10 * DAY,
+      rejectWindow: 30 * 60,
+    },
     oracle: { signers, f: Math.max(1, Math.floor((signers.length - 1) / 3)) },
   };
 }
@@ -129,16 +148,57 @@ export function taskLifetime(cfg: DeployConfig): number {
   return cfg.maxTaskDuration + cfg.market.challengeWindow + cfg.market.arbitrationWindow;
 }
 
-/** Parameters for a network name; the in-process chain and `localhost` share the local set. */
-export function deployConfig(network: string): DeployConfig {
-  const cfg = network === "hardhat" || network === "localhost" ? local : publicConfig();
-  if (cfg.timelockDelay <= taskLifetime(cfg)) {
-    throw new Error(
-      `timelock delay ${cfg.timelockDelay}s must exceed the longest task life ${taskLifetime(cfg)}s`,
+/** The longest governance takes to act (e.g. resolve a dispute): proposal to vote, vote, timelock. */
+export function governanceLatency(cfg: DeployConfig): number {
+  return cfg.votingDelay + cfg.votingPeriod + cfg.timelockDelay;
+}
+
+/** Thrown when deployment parameters break a cross-contract timing rule. */
+export class DeployConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DeployConfigError";
+  }
+}
+
+/**
+ * Checks the timing rules between governance, staking and the market:
+ * - timelock delay > maxTaskDuration (a task's completion window fits in the notice of a parameter change);
+ * - arbitrationWindow > votingDelay + votingPeriod + timelockDelay (governance, the arbiter, can always
+ *   resolve a dispute in time; otherwise a requester could dispute every optimistic task and let it lapse);
+ * - unbonding delay > maxTaskDuration + challengeWindow + arbitrationWindow (locked stake cannot leave
+ *   before the task that locked it ends);
+ * - 0 < rejectWindow < maxTaskDuration (as TaskMarket's setConfig requires).
+ * @throws DeployConfigError naming the rule and the values.
+ */
+export function checkDeployConfig(cfg: DeployConfig): void {
+  if (cfg.timelockDelay <= cfg.maxTaskDuration) {
+    throw new DeployConfigError(
+      `timelock delay ${cfg.timelockDelay}s must exceed the longest completion window (maxTaskDuration ${cfg.maxTaskDuration}s)`,
+    );
+  }
+  if (cfg.market.arbitrationWindow <= governanceLatency(cfg)) {
+    throw new DeployConfigError(
+      `arbitration window ${cfg.market.arbitrationWindow}s must exceed governance latency ${governanceLatency(cfg)}s ` +
+        `(voting delay ${cfg.votingDelay}s + voting period ${cfg.votingPeriod}s + timelock delay ${cfg.timelockDelay}s)`,
     );
   }
   if (cfg.staking.unbondingDelay <= taskLifetime(cfg)) {
-    throw new Error(`unbonding delay ${cfg.staking.unbondingDelay}s must exceed the longest task life`);
+    throw new DeployConfigError(
+      `unbonding delay ${cfg.staking.unbondingDelay}s must exceed the longest task life ${taskLifetime(cfg)}s ` +
+        `(maxTaskDuration + challengeWindow + arbitrationWindow)`,
+    );
   }
+  if (cfg.market.rejectWindow <= 0 || cfg.market.rejectWindow >= cfg.maxTaskDuration) {
+    throw new DeployConfigError(
+      `reject window ${cfg.market.rejectWindow}s must be positive and below maxTaskDuration ${cfg.maxTaskDuration}s`,
+    );
+  }
+}
+
+/** Parameters for a network name; the in-process chain and `localhost` share the local set. */
+export function deployConfig(network: string): DeployConfig {
+  const cfg = network === "hardhat" || network === "localhost" ? local : publicConfig();
+  checkDeployConfig(cfg);
   return cfg;
 }

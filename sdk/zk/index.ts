@@ -9,3 +9,4 @@ export * from "./hermezPtau";
 export * from "./paths";
 export * from "./progress";
 export * from "./verifierContract";
+export * from "./registry";

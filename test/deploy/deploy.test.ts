@@ -1,35 +1,52 @@
 import { expect } from "chai";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { coreFixture } from "../fixtures/core";
 import fs from "node:fs";
 import hre, { deployments, ethers, getNamedAccounts, upgrades } from "hardhat";
 import { roleNamesOf } from "../../scripts/lib/roles";
 import { writeDeploymentExport } from "../../scripts/lib/export";
 import type { DeploymentExport } from "../../sdk/deployment";
-import { deployConfig, taskLifetime } from "../../scripts/lib/deploy-config";
+import {
+  DeployConfigError,
+  checkDeployConfig,
+  deployConfig,
+  governanceLatency,
+  taskLifetime,
+  type DeployConfig,
+} from "../../scripts/lib/deploy-config";
 
-/** Every deployed proxy (hardhat-deploy also records `_Implementation` and `_Proxy` entries). */
-async function proxies() {
+/** The protocol's upgradeable contracts: each must sit behind a UUPS proxy. */
+const UPGRADEABLE = [
+  "CLAIGovernor",
+  "CLAITimelock",
+  "CLAIToken",
+  "VerifierRegistry",
+  "Reputation",
+  "Staking",
+  "TaskMarket",
+  "PriceFeed_CPU",
+  "PriceFeed_GPU",
+];
+
+/** Every named deployment (hardhat-deploy also records `_Implementation` and `_Proxy` entries). */
+async function deployed() {
   const all = await deployments.all();
   return Object.entries(all).filter(([n]) => !n.endsWith("_Implementation") && !n.endsWith("_Proxy"));
 }
 
+/** Deployments behind a proxy (immutable ones, e.g. generated Groth16 verifiers, have no implementation). */
+async function proxies() {
+  return (await deployed()).filter(([, dep]) => dep.implementation !== undefined);
+}
+
 describe("deploy/", function () {
   beforeEach(async function () {
-    await deployments.fixture(["core"]);
+    await loadFixture(coreFixture);
   });
 
   it("deploys every core contract behind a UUPS proxy", async function () {
     const names = (await proxies()).map(([n]) => n).sort();
-    expect(names).to.include.members([
-      "CLAIGovernor",
-      "CLAITimelock",
-      "CLAIToken",
-      "VerifierRegistry",
-      "Reputation",
-      "Staking",
-      "TaskMarket",
-      "PriceFeed_CPU",
-      "PriceFeed_GPU",
-    ]);
+    expect(names).to.include.members(UPGRADEABLE);
     for (const [name, dep] of await proxies()) {
       expect(dep.implementation, name).to.be.a("string");
       const impl = await upgrades.erc1967.getImplementationAddress(dep.address);
@@ -41,7 +58,7 @@ describe("deploy/", function () {
     const { deployer } = await getNamedAccounts();
     const timelock = await deployments.get("CLAITimelock");
     let checked = 0;
-    for (const [name, dep] of await proxies()) {
+    for (const [name, dep] of await deployed()) {
       const roles = roleNamesOf(dep.abi);
       const c = new ethers.Contract(dep.address, dep.abi, ethers.provider);
       for (const roleName of roles) {
@@ -87,7 +104,7 @@ describe("deploy/", function () {
     expect(await governor.token()).to.equal(token.address);
     const cfg = deployConfig("hardhat");
     expect(await timelock.getMinDelay()).to.equal(BigInt(cfg.timelockDelay));
-    expect(cfg.timelockDelay).to.be.greaterThan(taskLifetime(cfg));
+    expect(cfg.timelockDelay).to.be.greaterThan(cfg.maxTaskDuration);
   });
 
   it("wires the market: staking and reputation writable only by the market, fees to the timelock, one configured feed per class", async function () {
@@ -106,6 +123,15 @@ describe("deploy/", function () {
     const mc = await market.config();
     expect(mc.treasury).to.equal(timelock);
     expect(mc.maxTaskDuration).to.equal(BigInt(cfg.maxTaskDuration));
+    expect(mc.arbitrationWindow).to.equal(BigInt(cfg.market.arbitrationWindow));
+    expect(mc.rejectWindow).to.equal(BigInt(cfg.market.rejectWindow));
+    expect(mc.minReputationPayment).to.equal(cfg.market.minReputationPayment);
+    // The arbiter is the timelock: a dispute outlasts a full proposal → vote → timelock round.
+    const governor = await ethers.getContractAt("CLAIGovernor", await get("CLAIGovernor"));
+    const tl = await ethers.getContractAt("CLAITimelock", timelock);
+    const latency =
+      (await governor.votingDelay()) + (await governor.votingPeriod()) + (await tl.getMinDelay());
+    expect(mc.arbitrationWindow).to.be.greaterThan(latency);
     expect(await staking.unbondingDelay()).to.be.greaterThan(BigInt(taskLifetime(cfg)));
     for (const rc of cfg.resourceClasses) {
       const feedAddr = await get(`PriceFeed_${rc.name}`);
@@ -132,10 +158,63 @@ describe("deploy/", function () {
     const file = await writeDeploymentExport(hre);
     const exp = JSON.parse(fs.readFileSync(file, "utf8")) as DeploymentExport;
     expect(exp.chainId).to.equal(31337);
-    for (const [name, dep] of await proxies()) {
+    for (const [name, dep] of await deployed()) {
       expect(exp.contracts[name].address).to.equal(dep.address);
       expect(exp.contracts[name].abi).to.deep.equal(dep.abi);
       expect(exp.contracts[name].startBlock).to.be.greaterThan(0);
+    }
+  });
+});
+
+describe("deploy config timing rules", function () {
+  const base = deployConfig("hardhat");
+  const variant = (o: Partial<DeployConfig>, market: Partial<DeployConfig["market"]> = {}): DeployConfig => ({
+    ...base,
+    ...o,
+    market: { ...base.market, ...market },
+  });
+
+  it("accepts the local and public parameter sets", function () {
+    for (const cfg of [deployConfig("hardhat"), deployConfig("sepolia")]) {
+      expect(() => checkDeployConfig(cfg)).not.to.throw();
+      expect(cfg.timelockDelay).to.be.greaterThan(cfg.maxTaskDuration);
+      expect(cfg.market.arbitrationWindow).to.be.greaterThan(governanceLatency(cfg));
+      expect(cfg.staking.unbondingDelay).to.be.greaterThan(taskLifetime(cfg));
+    }
+    const pub = deployConfig("sepolia");
+    expect([pub.timelockDelay, pub.market.arbitrationWindow, pub.staking.unbondingDelay]).to.deep.equal([
+      3 * 86_400,
+      10 * 86_400,
+      21 * 86_400,
+    ]);
+  });
+
+  it("rejects a timelock delay not above the longest completion window", function () {
+    expect(() => checkDeployConfig(variant({ timelockDelay: base.maxTaskDuration }))).to.throw(
+      DeployConfigError,
+      /timelock delay .* must exceed the longest completion window/,
+    );
+  });
+
+  it("rejects an arbitration window governance cannot act within", function () {
+    expect(() => checkDeployConfig(variant({}, { arbitrationWindow: governanceLatency(base) }))).to.throw(
+      DeployConfigError,
+      /arbitration window .* must exceed governance latency/,
+    );
+  });
+
+  it("rejects an unbonding delay not above the longest task life", function () {
+    expect(() =>
+      checkDeployConfig(variant({ staking: { ...base.staking, unbondingDelay: taskLifetime(base) } })),
+    ).to.throw(DeployConfigError, /unbonding delay .* must exceed the longest task life/);
+  });
+
+  it("rejects a reject window of zero or not below maxTaskDuration", function () {
+    for (const rejectWindow of [0, base.maxTaskDuration]) {
+      expect(() => checkDeployConfig(variant({}, { rejectWindow }))).to.throw(
+        DeployConfigError,
+        /reject window/,
+      );
     }
   });
 });

@@ -11,7 +11,7 @@ import {
   toVoting,
   VoteType,
   type Proposal,
-} from "../helpers/gov";
+} from "../../scripts/lib/governance";
 
 const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
 

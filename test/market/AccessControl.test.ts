@@ -39,7 +39,7 @@ describe("Access-control matrix", function () {
       [reputation, "RESETTER_ROLE", "reset", [x, 1]],
       [reputation, "PARAMETER_ROLE", "setParameters", [1, 1, 1]],
       [reputation, "UPGRADER_ROLE", "upgradeToAndCall", [x, "0x"]],
-      [registry, "REGISTRAR_ROLE", "registerCircuit", [ethers.id("c"), x, 4]],
+      [registry, "REGISTRAR_ROLE", "registerCircuit", [ethers.id("c"), x, 3]],
       [registry, "REGISTRAR_ROLE", "setCircuitActive", [ethers.id("c"), false]],
       [registry, "UPGRADER_ROLE", "upgradeToAndCall", [x, "0x"]],
       [feed, "CONFIG_ROLE", "setConfig", [[x], 1]],
@@ -102,5 +102,14 @@ describe("Access-control matrix", function () {
       market,
       "TaskMarket__WrongStatus",
     );
+    // rejectTask: only the assigned provider (not the requester, not the matcher, not the admin)
+    const { assignVia } = await import("../fixtures/market");
+    await assignVia(sys, 1n, sys.providers[0]);
+    for (const who of [outsider, requester, sys.matcher, sys.admin, sys.providers[1]]) {
+      await expect(market.connect(who).rejectTask(1))
+        .to.be.revertedWithCustomError(market, "TaskMarket__NotProvider")
+        .withArgs(1, who.address);
+    }
+    await expect(market.connect(sys.providers[0]).rejectTask(1)).to.emit(market, "TaskRejected");
   });
 });

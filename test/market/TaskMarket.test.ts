@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers, upgrades } from "hardhat";
+import { ethers, network, upgrades } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import {
@@ -21,8 +21,20 @@ import {
   signOffer,
   signPermit,
   signalsHash,
+  taskBinding,
   taskParams,
 } from "../fixtures/market";
+
+/** ERC-7201 base slot of TaskMarketStorage; `tasks` is its 7th slot (see TaskMarket.sol). */
+const TASK_MARKET_STORAGE = 0x4bcc9b963b7010f505de5ef3964e30b8ed0c3e41b4ec707b198527327558c200n;
+const TASK_SLOTS = 6;
+function taskSlot(taskId: bigint): bigint {
+  return BigInt(
+    ethers.keccak256(
+      ethers.AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [taskId, TASK_MARKET_STORAGE + 6n]),
+    ),
+  );
+}
 
 describe("TaskMarket", function () {
   async function openTaskFixture() {
@@ -147,10 +159,20 @@ describe("TaskMarket", function () {
       ).to.emit(market, "TaskCreated");
     });
 
-    it("creates a ZK task on an active 4-signal circuit", async function () {
+    it("creates a ZK task on an active 3-signal circuit", async function () {
       const { market, requester } = await loadFixture(deployMarketSystem);
+      expect(await market.NUM_SIGNALS()).to.equal(3n);
       await market.connect(requester).createTask(await taskParams({ mode: ZK, circuitId: CIRCUIT_OK }));
       expect((await market.getTask(1n)).circuitId).to.equal(CIRCUIT_OK);
+    });
+
+    it("reverts with InvalidCircuit for a circuit with another number of public signals", async function () {
+      const { market, registry, verifierOk, admin, requester } = await loadFixture(deployMarketSystem);
+      const four = ethers.id("circuit.four-signals");
+      await registry.connect(admin).registerCircuit(four, await verifierOk.getAddress(), 4);
+      await expect(market.connect(requester).createTask(await taskParams({ mode: ZK, circuitId: four })))
+        .to.be.revertedWithCustomError(market, "TaskMarket__InvalidCircuit")
+        .withArgs(four);
     });
 
     it("reverts with ZeroAmount on zero units or zero price", async function () {
@@ -288,6 +310,8 @@ describe("TaskMarket", function () {
       const t = await market.getTask(taskId);
       expect(t.status).to.equal(Status.Assigned);
       expect(t.provider).to.equal(p.address);
+      // the provider's reject window opens at assignment
+      expect(t.timer).to.equal(BigInt((await time.latest()) + 1_800));
       expect((await staking.providerInfo(p.address)).locked).to.equal(10n * E18);
       expect(await market.offerFilled(p.address, 1)).to.equal(10n);
     });
@@ -451,6 +475,7 @@ describe("TaskMarket", function () {
       await expect(market.connect(providers[1]).claimTask(taskId))
         .to.emit(market, "TaskAssigned")
         .withArgs(taskId, providers[1].address, 2n * E18, 10n * E18, 0n, true);
+      expect((await market.getTask(taskId)).timer).to.equal(BigInt((await time.latest()) + 1_800));
     });
 
     it("reverts after the assignment deadline, for the requester, and for ineligible providers", async function () {
@@ -568,6 +593,24 @@ describe("TaskMarket", function () {
       }
     });
 
+    it("resolveDispute reverts with ArbitrationClosed once the arbitration window is over", async function () {
+      const { market, admin, outsider, taskId } = await loadFixture(disputedTaskFixture);
+      const t = await market.getTask(taskId);
+      await time.increaseTo(t.timer + 1n);
+      await expect(market.connect(admin).resolveDispute(taskId, false))
+        .to.be.revertedWithCustomError(market, "TaskMarket__ArbitrationClosed")
+        .withArgs(taskId, t.timer);
+      // the same instant is the first at which anyone may lapse it: the two are disjoint
+      await expect(market.connect(outsider).lapseDispute(taskId)).to.emit(market, "DisputeLapsed");
+    });
+
+    it("resolveDispute still works at the last second of the window", async function () {
+      const { market, admin, taskId } = await loadFixture(disputedTaskFixture);
+      const t = await market.getTask(taskId);
+      await time.setNextBlockTimestamp(t.timer);
+      await expect(market.connect(admin).resolveDispute(taskId, true)).to.emit(market, "DisputeResolved");
+    });
+
     it("resolveDispute reverts for non-arbiters and non-disputed tasks", async function () {
       const { market, admin, outsider, taskId } = await loadFixture(submittedTaskFixture);
       await expect(market.connect(outsider).resolveDispute(taskId, true)).to.be.revertedWithCustomError(
@@ -579,8 +622,8 @@ describe("TaskMarket", function () {
         .withArgs(taskId, Status.Submitted);
     });
 
-    it("lapseDispute returns everyone's funds after the arbitration window", async function () {
-      const { market, token, staking, requester, outsider, providers, taskId } =
+    it("lapseDispute refunds the escrow and pays the bond to the provider after the arbitration window", async function () {
+      const { market, token, staking, reputation, requester, outsider, providers, taskId } =
         await loadFixture(disputedTaskFixture);
       const t = await market.getTask(taskId);
       await expect(market.connect(outsider).lapseDispute(taskId))
@@ -592,10 +635,29 @@ describe("TaskMarket", function () {
         await expect(tx)
           .to.emit(market, "DisputeLapsed")
           .withArgs(taskId, 10n * E18, 50n * E18);
-        await expect(tx).to.changeTokenBalance(token, requester, 60n * E18);
+        // escrow 10 back to the requester; its 50 bond compensates the provider; nobody slashed
+        await expect(tx).to.changeTokenBalances(
+          token,
+          [requester, providers[0], market],
+          [10n * E18, 50n * E18, -60n * E18],
+        );
+        await expect(tx).not.to.emit(staking, "Slashed");
       }
-      expect((await staking.providerInfo(providers[0].address)).locked).to.equal(0n);
+      const info = await staking.providerInfo(providers[0].address);
+      expect(info.locked).to.equal(0n);
+      expect(info.stake).to.equal(1_000n * E18);
+      expect(await reputation.scoreOf(providers[0].address)).to.equal(5_000n);
       expect((await market.getTask(taskId)).status).to.equal(Status.Annulled);
+      expect(await market.heldFor(taskId)).to.equal(0n);
+    });
+
+    it("a requester who disputes and lets the dispute lapse ends worse off than by finalizing", async function () {
+      const { market, token, requester, outsider, taskId } = await loadFixture(disputedTaskFixture);
+      const before = await token.balanceOf(requester.address);
+      await time.increaseTo((await market.getTask(taskId)).timer + 1n);
+      await market.connect(outsider).lapseDispute(taskId);
+      // only the 10 escrow comes back after posting the 50 bond: 40 worse off than paying the provider
+      expect((await token.balanceOf(requester.address)) - before).to.equal(10n * E18);
     });
   });
 
@@ -623,6 +685,39 @@ describe("TaskMarket", function () {
       await expect(market.connect(outsider).failTask(taskId)).to.emit(market, "TaskFailed");
     });
 
+    it("lets nobody but the provider fail a task before its reject window closes", async function () {
+      // H2: a completion deadline right after assignment must not let the requester slash the provider
+      const sys = await loadFixture(deployMarketSystem);
+      const { market, requester, outsider, providers } = sys;
+      const now = await time.latest();
+      const taskId = await createTask(market, requester, {
+        assignDeadline: now + 60,
+        completionDeadline: now + 120,
+      });
+      await assignVia(sys, taskId, providers[0]);
+      const t = await market.getTask(taskId);
+      expect(t.timer).to.be.greaterThan(t.completionDeadline);
+      await time.increaseTo(t.completionDeadline + 1n);
+      for (const who of [requester, outsider]) {
+        await expect(market.connect(who).failTask(taskId))
+          .to.be.revertedWithCustomError(market, "TaskMarket__DeadlineNotReached")
+          .withArgs(taskId, t.timer);
+      }
+      await expect(market.connect(providers[0]).rejectTask(taskId)).to.emit(market, "TaskRejected");
+    });
+
+    it("lets anyone fail after both the completion deadline and the reject window", async function () {
+      const sys = await loadFixture(deployMarketSystem);
+      const now = await time.latest();
+      const taskId = await createTask(sys.market, sys.requester, {
+        assignDeadline: now + 60,
+        completionDeadline: now + 120,
+      });
+      await assignVia(sys, taskId, sys.providers[0]);
+      await time.increaseTo((await sys.market.getTask(taskId)).timer + 1n);
+      await expect(sys.market.connect(sys.outsider).failTask(taskId)).to.emit(sys.market, "TaskFailed");
+    });
+
     it("annuls instead of slashing when the ZK circuit was retired mid-task", async function () {
       const { market, registry, staking, admin, outsider, providers, taskId } =
         await loadFixture(zkAssignedFixture);
@@ -630,6 +725,104 @@ describe("TaskMarket", function () {
       await time.increaseTo((await market.getTask(taskId)).completionDeadline + 1n);
       await expect(market.connect(outsider).failTask(taskId)).to.emit(market, "DisputeLapsed");
       expect((await staking.providerInfo(providers[0].address)).stake).to.equal(1_000n * E18);
+    });
+  });
+
+  describe("# rejectTask", function () {
+    it("lets the provider reject within the window: escrow back, lock released, no slash, no reputation change", async function () {
+      const { market, token, staking, reputation, requester, providers, taskId } =
+        await loadFixture(assignedTaskFixture);
+      {
+        const tx = market.connect(providers[0]).rejectTask(taskId);
+        await expect(tx)
+          .to.emit(market, "TaskRejected")
+          .withArgs(taskId, providers[0].address, 10n * E18);
+        await expect(tx).to.changeTokenBalances(token, [requester, market], [10n * E18, -10n * E18]);
+        await expect(tx).not.to.emit(staking, "Slashed");
+      }
+      const info = await staking.providerInfo(providers[0].address);
+      expect(info.locked).to.equal(0n);
+      expect(info.stake).to.equal(1_000n * E18);
+      expect(await reputation.scoreOf(providers[0].address)).to.equal(5_000n);
+      expect((await market.getTask(taskId)).status).to.equal(Status.Rejected);
+      expect(await market.heldFor(taskId)).to.equal(0n);
+    });
+
+    it("accepts a rejection at the last second of the window", async function () {
+      const { market, providers, taskId } = await loadFixture(assignedTaskFixture);
+      await time.setNextBlockTimestamp((await market.getTask(taskId)).timer);
+      await expect(market.connect(providers[0]).rejectTask(taskId)).to.emit(market, "TaskRejected");
+    });
+
+    it("reverts with RejectWindowClosed after the window", async function () {
+      const { market, providers, taskId } = await loadFixture(assignedTaskFixture);
+      const t = await market.getTask(taskId);
+      await time.increaseTo(t.timer + 1n);
+      await expect(market.connect(providers[0]).rejectTask(taskId))
+        .to.be.revertedWithCustomError(market, "TaskMarket__RejectWindowClosed")
+        .withArgs(taskId, t.timer);
+    });
+
+    it("reverts with NotProvider for anyone else, the requester included", async function () {
+      const { market, requester, outsider, providers, taskId } = await loadFixture(assignedTaskFixture);
+      for (const who of [requester, outsider, providers[1]]) {
+        await expect(market.connect(who).rejectTask(taskId))
+          .to.be.revertedWithCustomError(market, "TaskMarket__NotProvider")
+          .withArgs(taskId, who.address);
+      }
+    });
+
+    it("reverts with WrongStatus once a result is in, or before assignment, and UnknownTask for no task", async function () {
+      const { market, requester, providers, taskId } = await loadFixture(submittedTaskFixture);
+      await expect(market.connect(providers[0]).rejectTask(taskId))
+        .to.be.revertedWithCustomError(market, "TaskMarket__WrongStatus")
+        .withArgs(taskId, Status.Submitted);
+      const open = await createTask(market, requester);
+      await expect(market.connect(providers[0]).rejectTask(open))
+        .to.be.revertedWithCustomError(market, "TaskMarket__WrongStatus")
+        .withArgs(open, Status.Open);
+      await expect(market.connect(providers[0]).rejectTask(99n))
+        .to.be.revertedWithCustomError(market, "TaskMarket__UnknownTask")
+        .withArgs(99n);
+    });
+
+    it("lets a claimed task be rejected too", async function () {
+      const { market, token, requester, providers, taskId } = await loadFixture(openTaskFixture);
+      await time.increaseTo((await market.getTask(taskId)).timer);
+      await market.connect(providers[1]).claimTask(taskId);
+      await expect(market.connect(providers[1]).rejectTask(taskId)).to.changeTokenBalance(
+        token,
+        requester,
+        20n * E18,
+      );
+    });
+  });
+
+  describe("# reputation threshold", function () {
+    async function completeAt(price: bigint) {
+      const sys = await deployMarketSystem();
+      const taskId = await createTask(sys.market, sys.requester, { units: 1 });
+      await assignVia(sys, taskId, sys.providers[0], { pricePerUnit: price });
+      await sys.market.connect(sys.providers[0]).submitResult(taskId, ethers.id("r"), "");
+      await time.increaseTo((await sys.market.getTask(taskId)).timer + 1n);
+      await expect(sys.market.finalizeTask(taskId)).to.emit(sys.market, "TaskCompleted");
+      return sys.reputation.scoreOf(sys.providers[0].address);
+    }
+
+    it("records success for a payment of exactly minReputationPayment", async function () {
+      expect(await completeAt(E18)).to.equal(5_250n);
+    });
+
+    it("records no success for a payment below minReputationPayment", async function () {
+      expect(await completeAt(E18 - 1n)).to.equal(5_000n);
+    });
+
+    it("still records a fault on a task below the threshold", async function () {
+      const sys = await loadFixture(deployMarketSystem);
+      const taskId = await createTask(sys.market, sys.requester, { units: 1 });
+      await assignVia(sys, taskId, sys.providers[0], { pricePerUnit: 1n });
+      await sys.market.connect(sys.providers[0]).failTask(taskId);
+      expect(await sys.reputation.scoreOf(sys.providers[0].address)).to.equal(4_000n);
     });
   });
 
@@ -680,6 +873,54 @@ describe("TaskMarket", function () {
       await expect(
         sys.market.connect(sys.providers[0]).submitProof(taskId, ethers.toBeHex(1n, 32), "", DUMMY_PROOF),
       ).to.be.revertedWithCustomError(sys.market, "TaskMarket__InvalidProof");
+    });
+
+    it("binds (taskId << 160) | provider as the third signal", async function () {
+      expect(taskBinding(5n, "0x00000000000000000000000000000000000000ff")).to.equal((5n << 160n) + 255n);
+      const { market, verifierOk, providers, taskId } = await loadFixture(zkAssignedFixture);
+      const out = ethers.toBeHex(1n, 32);
+      const t = await market.getTask(taskId);
+      const raw = ethers.AbiCoder.defaultAbiCoder().encode(
+        ["uint256[3]"],
+        [[BigInt(t.inputCommitment), 1n, (taskId << 160n) | BigInt(providers[0].address)]],
+      );
+      await verifierOk.setExpectedSignalsHash(ethers.keccak256(raw));
+      await expect(market.connect(providers[0]).submitProof(taskId, out, "", DUMMY_PROOF)).to.emit(
+        market,
+        "ProofAccepted",
+      );
+    });
+
+    it("reverts with TaskIdTooLarge for a task id ≥ 2^92 (binding would leave the field)", async function () {
+      const { market, providers, taskId } = await loadFixture(zkAssignedFixture);
+      // Task ids are uint40 today; plant a copy of the assigned ZK task at id 2^92 to reach the guard.
+      const big = 1n << 92n;
+      const addr = await market.getAddress();
+      for (let i = 0n; i < BigInt(TASK_SLOTS); i++) {
+        const word = await ethers.provider.getStorage(addr, taskSlot(taskId) + i);
+        await network.provider.send("hardhat_setStorageAt", [
+          addr,
+          ethers.toQuantity(taskSlot(big) + i),
+          word,
+        ]);
+      }
+      expect((await market.getTask(big)).provider).to.equal(providers[0].address);
+      await expect(market.connect(providers[0]).submitProof(big, ethers.toBeHex(1n, 32), "", DUMMY_PROOF))
+        .to.be.revertedWithCustomError(market, "TaskMarket__TaskIdTooLarge")
+        .withArgs(big);
+      // one below the bound passes the guard and completes
+      const below = big - 1n;
+      for (let i = 0n; i < BigInt(TASK_SLOTS); i++) {
+        const word = await ethers.provider.getStorage(addr, taskSlot(taskId) + i);
+        await network.provider.send("hardhat_setStorageAt", [
+          addr,
+          ethers.toQuantity(taskSlot(below) + i),
+          word,
+        ]);
+      }
+      await expect(
+        market.connect(providers[0]).submitProof(below, ethers.toBeHex(1n, 32), "", DUMMY_PROOF),
+      ).to.emit(market, "ProofAccepted");
     });
 
     it("rejects an output commitment outside the field and the wrong mode", async function () {
@@ -804,6 +1045,20 @@ describe("TaskMarket", function () {
         await expect(market.connect(admin).setConfig({ ...marketConfig, ...override }))
           .to.be.revertedWithCustomError(market, "TaskMarket__InvalidConfig")
           .withArgs(index);
+      }
+    });
+
+    it("stores the reject window and reputation threshold; rejects a zero or too long reject window", async function () {
+      const { market, admin, marketConfig } = await loadFixture(deployMarketSystem);
+      const c0 = await market.config();
+      expect([c0.rejectWindow, c0.minReputationPayment]).to.deep.equal([1_800n, E18]);
+      await market.connect(admin).setConfig({ ...marketConfig, rejectWindow: 600, minReputationPayment: 0 });
+      const c1 = await market.config();
+      expect([c1.rejectWindow, c1.minReputationPayment]).to.deep.equal([600n, 0n]);
+      for (const rejectWindow of [0, 7 * DAY, 7 * DAY + 1]) {
+        await expect(market.connect(admin).setConfig({ ...marketConfig, rejectWindow }))
+          .to.be.revertedWithCustomError(market, "TaskMarket__InvalidRejectWindow")
+          .withArgs(rejectWindow, 7 * DAY);
       }
     });
 

@@ -8,7 +8,9 @@
  *
  * Invariants, checked after every command through MarketInvariantLens (one eth_call): CLAI held by the
  * market and by staking equals the sum of their books; Σ stake = totalStaked; rewards claimable ≤ reserve;
- * locked ≤ stake and equal to the locks of the provider's active tasks; reputation ≤ 10_000. After each
+ * locked ≤ stake and equal to the locks of the provider's active tasks; reputation ≤ 10_000. Commands also
+ * check their own money edges: a rejection refunds the escrow and releases the lock without a slash; a lapsed
+ * dispute refunds the escrow and pays the bond to the provider. After each
  * sequence every task is driven out through its permissionless exit after its deadline ("no funds without
  * an exit"): the market must end holding exactly its accrued fees and no stake may stay locked.
  */
@@ -270,6 +272,30 @@ class Dispute extends TaskCmd {
   }
 }
 
+class Reject extends TaskCmd {
+  ok(t: ModelTask, m: Readonly<Model>) {
+    return t.status === Status.Assigned && m.now + 1 <= t.timer;
+  }
+  async act(m: Model, r: Real) {
+    const t = this.task(m)!;
+    const { market, staking, token } = r.sys;
+    const onChain = await market.getTask(t.id);
+    const escrow = onChain.units * onChain.pricePerUnit;
+    const before = await staking.providerInfo(t.provider!.address);
+    const requesterBefore = await token.balanceOf(t.requester.address);
+    await market.connect(t.provider!).rejectTask(t.id);
+    t.status = Status.Rejected;
+    const after = await staking.providerInfo(t.provider!.address);
+    expect(after.stake, "reject must not slash").to.equal(before.stake);
+    expect(before.locked - after.locked, "reject releases the task's lock").to.equal(onChain.lockedStake);
+    expect((await token.balanceOf(t.requester.address)) - requesterBefore, "reject refunds").to.equal(escrow);
+    await syncTask(r, t);
+  }
+  toString() {
+    return `reject(${this.idx})`;
+  }
+}
+
 class Resolve extends TaskCmd {
   constructor(
     idx: number,
@@ -278,7 +304,7 @@ class Resolve extends TaskCmd {
     super(idx);
   }
   ok(t: ModelTask, m: Readonly<Model>) {
-    return t.status === Status.Disputed;
+    return t.status === Status.Disputed && m.now + 1 <= t.timer;
   }
   async act(m: Model, r: Real) {
     const t = this.task(m)!;
@@ -291,14 +317,34 @@ class Resolve extends TaskCmd {
   }
 }
 
+/** Lapses a disputed task and checks the H1 rule: escrow back to the requester, bond to the provider, no slash. */
+async function lapseChecked(r: Real, t: ModelTask) {
+  const { market, staking, token } = r.sys;
+  const onChain = await market.getTask(t.id);
+  const escrow = onChain.units * onChain.pricePerUnit;
+  const bond = (await market.heldFor(t.id)) - escrow;
+  expect(bond, "bond held while disputed").to.equal(r.sys.marketConfig.disputeBond);
+  const stakeBefore = (await staking.providerInfo(onChain.provider)).stake;
+  const providerBefore = await token.balanceOf(onChain.provider);
+  const requesterBefore = await token.balanceOf(t.requester.address);
+  await market.connect(r.sys.outsider).lapseDispute(t.id);
+  t.status = Status.Annulled;
+  expect((await token.balanceOf(onChain.provider)) - providerBefore, "lapse: bond to provider").to.equal(
+    bond,
+  );
+  expect((await token.balanceOf(t.requester.address)) - requesterBefore, "lapse: escrow back").to.equal(
+    escrow,
+  );
+  expect((await staking.providerInfo(onChain.provider)).stake, "lapse must not slash").to.equal(stakeBefore);
+}
+
 class Lapse extends TaskCmd {
   ok(t: ModelTask, m: Readonly<Model>) {
     return t.status === Status.Disputed && m.now + 1 > t.timer;
   }
   async act(m: Model, r: Real) {
     const t = this.task(m)!;
-    await r.sys.market.connect(r.sys.outsider).lapseDispute(t.id);
-    t.status = Status.Annulled;
+    await lapseChecked(r, t);
     await syncTask(r, t);
   }
   toString() {
@@ -314,7 +360,10 @@ class Fail extends TaskCmd {
     super(idx);
   }
   ok(t: ModelTask, m: Readonly<Model>) {
-    return t.status === Status.Assigned && (this.byProvider || m.now + 1 > t.completionDeadline);
+    // Others must wait for the completion deadline and the provider's reject window (`timer`).
+    return (
+      t.status === Status.Assigned && (this.byProvider || m.now + 1 > Math.max(t.completionDeadline, t.timer))
+    );
   }
   async act(m: Model, r: Real) {
     const t = this.task(m)!;
@@ -470,7 +519,7 @@ async function drainAndCheck(m: Model, r: Real) {
     if (s === Status.Open) await market.connect(outsider).expireTask(t.id);
     else if (s === Status.Assigned) await market.connect(outsider).failTask(t.id);
     else if (s === Status.Submitted) await market.connect(outsider).finalizeTask(t.id);
-    else if (s === Status.Disputed) await market.connect(outsider).lapseDispute(t.id);
+    else if (s === Status.Disputed) await lapseChecked(r, t);
   }
   await checkInvariants(r);
   const { token, staking } = r.sys;
@@ -534,6 +583,10 @@ describe("TaskMarket · stateful properties", function () {
       w(
         2,
         fc.tuple(idx, fc.boolean()).map(([i, b]) => new Fail(i, b)),
+      ),
+      w(
+        2,
+        idx.map((i) => new Reject(i)),
       ),
       w(
         2,

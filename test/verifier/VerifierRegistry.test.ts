@@ -6,7 +6,7 @@ import type { VerifierRegistry } from "../../typechain-types";
 describe("VerifierRegistry", function () {
   const ID = ethers.id("circuit");
   const PROOF = [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n] as const;
-  const SIGNALS = [11n, 12n, 13n, 14n];
+  const SIGNALS = [11n, 12n, 13n];
 
   async function fixture() {
     const [admin, outsider] = await ethers.getSigners();
@@ -25,46 +25,46 @@ describe("VerifierRegistry", function () {
 
   it("registers a circuit with the generic verifyProof selector", async function () {
     const { registry, admin, accept } = await loadFixture(fixture);
-    await expect(registry.connect(admin).registerCircuit(ID, await accept.getAddress(), 4))
+    await expect(registry.connect(admin).registerCircuit(ID, await accept.getAddress(), 3))
       .to.emit(registry, "CircuitRegistered")
-      .withArgs(ID, await accept.getAddress(), 4)
+      .withArgs(ID, await accept.getAddress(), 3)
       .and.to.emit(registry, "CircuitActiveSet")
       .withArgs(ID, true);
     const c = await registry.circuit(ID);
     expect(c.selector).to.equal(
-      ethers.id("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[4])").slice(0, 10),
+      ethers.id("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[3])").slice(0, 10),
     );
     expect(c.active).to.equal(true);
   });
 
   it("verifies through the registered verifier (true, false, bound signals)", async function () {
     const { registry, admin, accept, reject } = await loadFixture(fixture);
-    await registry.connect(admin).registerCircuit(ID, await accept.getAddress(), 4);
-    await registry.connect(admin).registerCircuit(ethers.id("bad"), await reject.getAddress(), 4);
+    await registry.connect(admin).registerCircuit(ID, await accept.getAddress(), 3);
+    await registry.connect(admin).registerCircuit(ethers.id("bad"), await reject.getAddress(), 3);
     expect(await registry.verify(ID, [...PROOF], SIGNALS)).to.equal(true);
     expect(await registry.verify(ethers.id("bad"), [...PROOF], SIGNALS)).to.equal(false);
     await accept.setExpectedSignalsHash(
-      ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256[4]"], [SIGNALS])),
+      ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256[3]"], [SIGNALS])),
     );
     expect(await registry.verify(ID, [...PROOF], SIGNALS)).to.equal(true);
-    expect(await registry.verify(ID, [...PROOF], [11n, 12n, 13n, 15n])).to.equal(false);
+    expect(await registry.verify(ID, [...PROOF], [11n, 12n, 14n])).to.equal(false);
     await accept.setRevertMode(true);
     expect(await registry.verify(ID, [...PROOF], SIGNALS)).to.equal(false);
   });
 
   it("returns false when the verifier has another arity (selector not found)", async function () {
     const { registry, admin, accept } = await loadFixture(fixture);
-    await registry.connect(admin).registerCircuit(ID, await accept.getAddress(), 3);
-    expect(await registry.verify(ID, [...PROOF], [1n, 2n, 3n])).to.equal(false);
+    await registry.connect(admin).registerCircuit(ID, await accept.getAddress(), 4);
+    expect(await registry.verify(ID, [...PROOF], [1n, 2n, 3n, 4n])).to.equal(false);
   });
 
   it("reverts on bad registrations", async function () {
     const { registry, admin, accept } = await loadFixture(fixture);
     const v = await accept.getAddress();
     await expect(
-      registry.connect(admin).registerCircuit(ethers.ZeroHash, v, 4),
+      registry.connect(admin).registerCircuit(ethers.ZeroHash, v, 3),
     ).to.be.revertedWithCustomError(registry, "VerifierRegistry__ZeroValue");
-    await expect(registry.connect(admin).registerCircuit(ID, admin.address, 4))
+    await expect(registry.connect(admin).registerCircuit(ID, admin.address, 3))
       .to.be.revertedWithCustomError(registry, "VerifierRegistry__NotAContract")
       .withArgs(admin.address);
     await expect(registry.connect(admin).registerCircuit(ID, v, 0))
@@ -74,8 +74,8 @@ describe("VerifierRegistry", function () {
       registry,
       "VerifierRegistry__InvalidNumPublicInputs",
     );
-    await registry.connect(admin).registerCircuit(ID, v, 4);
-    await expect(registry.connect(admin).registerCircuit(ID, v, 4))
+    await registry.connect(admin).registerCircuit(ID, v, 3);
+    await expect(registry.connect(admin).registerCircuit(ID, v, 3))
       .to.be.revertedWithCustomError(registry, "VerifierRegistry__CircuitExists")
       .withArgs(ID);
   });
@@ -89,10 +89,10 @@ describe("VerifierRegistry", function () {
       registry,
       "VerifierRegistry__UnknownCircuit",
     );
-    await registry.connect(admin).registerCircuit(ID, await accept.getAddress(), 4);
+    await registry.connect(admin).registerCircuit(ID, await accept.getAddress(), 3);
     await expect(registry.verify(ID, [...PROOF], [1n]))
       .to.be.revertedWithCustomError(registry, "VerifierRegistry__SignalCountMismatch")
-      .withArgs(ID, 1, 4);
+      .withArgs(ID, 1, 3);
     await expect(registry.connect(admin).setCircuitActive(ID, false))
       .to.emit(registry, "CircuitActiveSet")
       .withArgs(ID, false);
@@ -104,7 +104,7 @@ describe("VerifierRegistry", function () {
   it("rejects unauthorised callers and a zero admin", async function () {
     const { registry, outsider, accept } = await loadFixture(fixture);
     await expect(
-      registry.connect(outsider).registerCircuit(ID, await accept.getAddress(), 4),
+      registry.connect(outsider).registerCircuit(ID, await accept.getAddress(), 3),
     ).to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount");
     await expect(registry.connect(outsider).setCircuitActive(ID, false)).to.be.revertedWithCustomError(
       registry,

@@ -167,6 +167,15 @@ export async function marketGasRows(): Promise<MarketGasRow[]> {
     op: "resolveDispute (no fault → pay)",
     gas: await gasOf(market.connect(admin).resolveDispute(d, false)),
   });
+  // a dispute the arbiter left alone: escrow back to the requester, bond to the provider, no slash
+  const e = await assignOne();
+  await market.connect(providers[0]).submitResult(e, ethers.id("r"), "cid");
+  await market.connect(requester).disputeTask(e);
+  await time.increase(7 * DAY + 1);
+  rows.push({
+    op: "lapseDispute (bond → provider)",
+    gas: await gasOf(market.connect(outsider).lapseDispute(e)),
+  });
 
   // ZK completion (mock verifier: excludes the ~210k + 7k/signal of a real Groth16 verifier)
   const z = await assignOne(providers[0], { mode: ZK, circuitId: CIRCUIT_OK });
@@ -179,6 +188,11 @@ export async function marketGasRows(): Promise<MarketGasRow[]> {
   // fail, expire, cancel
   const f = await assignOne();
   rows.push({ op: "failTask (provider, slash)", gas: await gasOf(market.connect(providers[0]).failTask(f)) });
+  const rj = await assignOne();
+  rows.push({
+    op: "rejectTask (provider, within the reject window)",
+    gas: await gasOf(market.connect(providers[0]).rejectTask(rj)),
+  });
   await market.connect(requester).createTask(await taskParams());
   const cx = await market.taskCount();
   rows.push({ op: "cancelTask", gas: await gasOf(market.connect(requester).cancelTask(cx)) });

@@ -1,4 +1,9 @@
-import { ethers } from "hardhat";
+/**
+ * Governance round-trip helpers for the in-process chain and a local node (they move time with the
+ * Hardhat network helpers, so they never work against a public network). Used by deploy scripts, the
+ * demo, benchmarks and tests.
+ */
+import { id } from "ethers";
 import { time, mine } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
 import type { CLAIGovernor } from "../../typechain-types";
@@ -24,7 +29,7 @@ export const ProposalState = {
 } as const;
 
 export function descriptionHash(p: Proposal): string {
-  return ethers.id(p.description);
+  return id(p.description);
 }
 
 export async function propose(governor: CLAIGovernor, proposer: Signer, p: Proposal): Promise<bigint> {
