@@ -1,88 +1,313 @@
 /**
- * The main job (first README command): a CloudAI network on the in-process Hardhat chain.
- * Today it deploys the core (timelock, CLAI, governor), checks the governance hand-over, and runs a
- * full governance round-trip — a proposal that mints CLAI to a community pool — printing what happened.
- * The marketplace, agents, oracle and matcher join this job as their issues land.
+ * The main job (first README command): a CloudAI network on the in-process Hardhat chain running real
+ * tasks end to end.
  *
  *   npm run demo
+ *
+ * 1. deploy everything (UUPS proxies, roles handed to the timelock, the dev ZK verifier registered by a
+ *    governance proposal);
+ * 2. three providers register and stake; four oracle nodes sign a CPU price report;
+ * 3. tasks: an FHE-encrypted weighted sum proved with Groth16 and paid on-chain; an optimistic task
+ *    budgeted at the feed's market price; one whose provider goes offline (failed → refund + slash +
+ *    reputation cut); one disputed and resolved by a governance proposal (the arbiter);
+ * 4. a summary of tasks, prices, payments, reputation and gas.
+ *
+ * Providers take tasks through the self-claim path after the match timeout (the matcher service and
+ * provider agents replace these steps as they land). The first run builds the INSECURE dev Groth16 setup
+ * (≈ 5 min on 2 cores, cached in .cache/zk afterwards).
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import type { CLAIGovernor, CLAIToken } from "../typechain-types";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { ContractTransactionResponse } from "ethers";
+import { buildDeploymentExport } from "./lib/export";
+import { deployConfig, localOracleWallet } from "./lib/deploy-config";
+import { passProposal } from "./lib/governance";
+import { connectContracts, type CloudAIContracts } from "../sdk/deployment";
+import { assembleReport, encodeReport, reportDigest, signReportDigest } from "../sdk/signing";
+import { INSECURE_CI, createFheContext, disposeKeyPair, generateKeyPair } from "../sdk/fhe";
+import { LocalDirStore } from "../sdk/storage";
+import {
+  createProgressLogger,
+  ensureDevSetup,
+  registryCircuitId,
+  releaseZkWorkers,
+  weightedSumConfig,
+} from "../sdk/zk";
+import { computeEncryptedJob, createEncryptedJob, decryptJobResult, toBytes32 } from "../sdk/jobs/encrypted";
 
-const fmt = (wei: bigint) => `${hre.ethers.formatEther(wei)} CLAI`;
+const E18 = 10n ** 18n;
+const OPTIMISTIC = 0;
+const ZK = 1;
+const STATUS = [
+  "Open",
+  "Assigned",
+  "Submitted",
+  "Disputed",
+  "Completed",
+  "Failed",
+  "Expired",
+  "Cancelled",
+  "Annulled",
+  "Rejected",
+];
+const fmt = (wei: bigint) =>
+  `${Number(hre.ethers.formatEther(wei)).toLocaleString("en-US", { maximumFractionDigits: 4 })} CLAI`;
+
+const gas: Record<string, bigint> = {};
+async function measured(name: string, tx: Promise<ContractTransactionResponse>): Promise<void> {
+  const receipt = await (await tx).wait();
+  if (!receipt) throw new Error(`no receipt for ${name}`);
+  gas[name] = receipt.gasUsed;
+}
+
+/** One task's money flows, measured around its whole lifecycle (tasks run one after another). */
+interface TaskRow {
+  label: string;
+  id: bigint;
+  provider: HardhatEthersSigner;
+  requesterDelta: bigint;
+  providerDelta: bigint;
+  stakeDelta: bigint;
+}
 
 async function main(): Promise<void> {
-  const { deployments, ethers } = hre;
   const started = Date.now();
-  console.log("[1/5] deploying CloudAI core on the in-process chain…");
+  const { deployments, ethers } = hre;
+  const cfg = deployConfig("hardhat");
+  const step = (n: number, msg: string) => console.log(`[${n}/7] ${msg}`);
+
+  step(
+    1,
+    "deploying CloudAI on the in-process chain (the dev ZK verifier is registered by a governance proposal)…",
+  );
   await deployments.fixture(["core"]);
-  const [deployer, alice, bob, pool] = await ethers.getSigners();
-  const token = (await ethers.getContractAt(
-    "CLAIToken",
-    (await deployments.get("CLAIToken")).address,
-  )) as unknown as CLAIToken;
-  const governor = (await ethers.getContractAt(
-    "CLAIGovernor",
-    (await deployments.get("CLAIGovernor")).address,
-  )) as unknown as CLAIGovernor;
-  const timelockAddr = (await deployments.get("CLAITimelock")).address;
-  for (const name of ["CLAITimelock", "CLAIToken", "CLAIGovernor"]) {
-    console.log(`      ${name.padEnd(14)} ${(await deployments.get(name)).address}`);
+  const [deployer, requester, p1, p2, p3] = await ethers.getSigners();
+  const c: CloudAIContracts = connectContracts(await buildDeploymentExport(hre), deployer);
+  const timelock = await c.timelock.getAddress();
+  if (await c.token.hasRole(await c.token.MINTER_ROLE(), deployer.address))
+    throw new Error("deployer kept a role");
+  if (!(await c.market.hasRole(await c.market.ARBITER_ROLE(), timelock)))
+    throw new Error("arbiter is not governance");
+  console.log(`      TaskMarket ${await c.market.getAddress()}, governance (timelock) ${timelock}`);
+
+  step(2, "three providers register and stake 1,000 CLAI each; a requester is funded…");
+  await c.token.transfer(requester.address, 100_000n * E18);
+  await c.token.connect(requester).approve(await c.market.getAddress(), ethers.MaxUint256);
+  const providers = [p1, p2, p3];
+  for (const [i, p] of providers.entries()) {
+    await c.token.transfer(p.address, 5_000n * E18);
+    await c.token.connect(p).approve(await c.staking.getAddress(), ethers.MaxUint256);
+    await measured(`register`, c.staking.connect(p).register(`local://provider-${i + 1}`, "0x01", 0b11n));
+    await measured(`stake`, c.staking.connect(p).stake(1_000n * E18));
   }
-  const minter = await token.MINTER_ROLE();
-  if (await token.hasRole(minter, deployer.address)) throw new Error("deployer still holds MINTER_ROLE");
-  if (!(await token.hasRole(minter, timelockAddr))) throw new Error("timelock lacks MINTER_ROLE");
-  console.log("      hand-over checked: the timelock holds every role, the deployer none");
 
-  console.log("[2/5] distributing CLAI and delegating votes…");
-  await (await token.transfer(alice.address, ethers.parseEther("6000000"))).wait();
-  await (await token.transfer(bob.address, ethers.parseEther("2000000"))).wait();
-  for (const s of [deployer, alice, bob]) await (await token.connect(s).delegate(s.address)).wait();
+  step(3, "four oracle nodes observe the CPU price; f+1 = 2 sign the report, the feed takes the median…");
+  const feed = c.feeds.CPU;
+  const [digest] = await feed.latestConfig();
+  const observations = [95n, 100n, 104n, 110n].map((x) => (x * E18) / 100n);
+  const report = encodeReport(observations);
+  const d = reportDigest(report, digest, 1);
+  const sigs = [];
+  for (let i = 0; i <= cfg.oracle.f; i++) sigs.push(await signReportDigest(localOracleWallet(i), d));
+  const r = assembleReport(report, digest, 1, sigs);
+  await measured(
+    "PriceFeed.transmit",
+    feed.transmit(r.configDigest, r.epochAndRound, r.report, r.rs, r.ss, r.rawVs),
+  );
+  const price = (await feed.latestRoundData()).answer;
+  console.log(`      CPU price ${fmt(price)} per unit (round ${(await feed.latestRoundData()).roundId})`);
 
-  const amount = ethers.parseEther("250000");
-  const targets = [await token.getAddress()];
-  const values = [0n];
-  const calldatas = [token.interface.encodeFunctionData("mint", [pool.address, amount])];
-  const description = `Mint ${fmt(amount)} to the community compute pool ${pool.address}`;
-  const descHash = ethers.id(description);
-  const gas: Record<string, bigint> = {};
+  const rows: TaskRow[] = [];
+  /** Runs one task's lifecycle and records what it moved for the requester and the provider. */
+  const runTask = async (label: string, provider: HardhatEthersSigner, lifecycle: () => Promise<bigint>) => {
+    const balances = async () => [
+      await c.token.balanceOf(requester.address),
+      await c.token.balanceOf(provider.address),
+      (await c.staking.providerInfo(provider.address)).stake,
+    ];
+    const before = await balances();
+    const id = await lifecycle();
+    const after = await balances();
+    rows.push({
+      label,
+      id,
+      provider,
+      requesterDelta: after[0] - before[0],
+      providerDelta: after[1] - before[1],
+      stakeDelta: after[2] - before[2],
+    });
+  };
+  const params = async (
+    mode: number,
+    units: number,
+    maxPrice: bigint,
+    circuitId = ethers.ZeroHash,
+    inputCommitment = ethers.ZeroHash,
+    inputCid = "",
+  ) => {
+    const now = await time.latest();
+    return {
+      resourceClass: 0,
+      mode,
+      minReputation: 0,
+      units,
+      maxPricePerUnit: maxPrice,
+      assignDeadline: now + 600,
+      completionDeadline: now + 1800,
+      circuitId,
+      inputCommitment,
+      inputCid,
+    };
+  };
+  const claimAfterTimeout = async (id: bigint, p: HardhatEthersSigner) => {
+    await time.increase(cfg.market.matchTimeout + 1);
+    await measured("claimTask", c.market.connect(p).claimTask(id));
+  };
 
-  console.log("[3/5] alice proposes:", description);
-  gas.propose = (await (
-    await governor.connect(alice).propose(targets, values, calldatas, description)
-  ).wait())!.gasUsed;
-  const id = await governor.hashProposal(targets, values, calldatas, descHash);
-  await time.increaseTo((await governor.proposalSnapshot(id)) + 1n);
-
-  console.log("[4/5] voting: alice and deployer for, bob against…");
-  gas.castVote = (await (await governor.connect(alice).castVote(id, 1)).wait())!.gasUsed;
-  await (await governor.connect(deployer).castVote(id, 1)).wait();
-  await (await governor.connect(bob).castVote(id, 0)).wait();
-  const [against, forVotes, abstain] = await governor.proposalVotes(id);
-  await time.increaseTo((await governor.proposalDeadline(id)) + 1n);
-
-  console.log("[5/5] queueing in the timelock, waiting its delay, executing…");
-  gas.queue = (await (await governor.queue(targets, values, calldatas, descHash)).wait())!.gasUsed;
-  await time.increaseTo((await governor.proposalEta(id)) + 1n);
-  gas.execute = (await (await governor.execute(targets, values, calldatas, descHash)).wait())!.gasUsed;
-
-  const states = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"];
-  console.log("\n=== CloudAI demo summary ===");
-  console.log(`proposal      ${id.toString().slice(0, 18)}… ${states[Number(await governor.state(id))]}`);
-  console.log(`votes         for ${fmt(forVotes)} | against ${fmt(against)} | abstain ${fmt(abstain)}`);
-  console.log(`pool balance  ${fmt(await token.balanceOf(pool.address))}`);
-  console.log(`total supply  ${fmt(await token.totalSupply())} of cap ${fmt(await token.cap())}`);
+  step(
+    4,
+    "encrypted task: the requester encrypts two vectors (BFV), a provider computes on ciphertexts and proves it…",
+  );
+  const fhe = await createFheContext(INSECURE_CI);
+  const circuit = weightedSumConfig(fhe.params, 2);
+  const setup = await ensureDevSetup(circuit, { log: createProgressLogger(`${circuit.id} setup`) });
+  const keys = generateKeyPair(fhe);
+  const store = new LocalDirStore(fs.mkdtempSync(path.join(os.tmpdir(), "cloudai-demo-")));
+  const xs = [
+    Array.from({ length: 8 }, (_, i) => BigInt(10 + i)),
+    Array.from({ length: 8 }, (_, i) => BigInt(i * i)),
+  ];
+  const weights = [3n, 2n];
+  const job = await createEncryptedJob(store, fhe, circuit, keys.publicKey, xs, weights);
+  const zkParams = await params(
+    ZK,
+    4,
+    2n * E18,
+    registryCircuitId(circuit.id),
+    toBytes32(job.specCommitment),
+    job.manifestCid,
+  );
+  let zkId = 0n;
+  let result: Awaited<ReturnType<typeof computeEncryptedJob>> | undefined;
+  await runTask("FHE weighted sum (ZK)", p1, async () => {
+    await measured("createTask (ZK)", c.market.connect(requester).createTask(zkParams));
+    zkId = await c.market.taskCount();
+    await claimAfterTimeout(zkId, p1);
+    result = await computeEncryptedJob(
+      store,
+      fhe,
+      circuit,
+      { wasmPath: setup.circuit.wasmPath, zkeyPath: setup.zkeyPath },
+      {
+        taskId: zkId,
+        provider: p1.address,
+        inputCid: job.manifestCid,
+        specCommitment: job.specCommitment,
+      },
+    );
+    await measured(
+      "submitProof (real Groth16 verifier)",
+      c.market
+        .connect(p1)
+        .submitProof(
+          zkId,
+          toBytes32(result.outputCommitment),
+          result.outputCid,
+          result.proof as unknown as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint],
+        ),
+    );
+    return zkId;
+  });
+  if (!result) throw new Error("no ZK result");
+  const decrypted = (await decryptJobResult(store, fhe, keys.secretKey, result.outputCid)).slice(0, 8);
+  const expected = xs[0].map((x, i) => 3n * x + 2n * xs[1][i]);
+  if (decrypted.some((v, i) => v !== expected[i])) throw new Error("decryption mismatch");
   console.log(
-    `gas           ${Object.entries(gas)
+    `      proof ${result.timings.proveMs} ms; requester decrypts 3·x + 2·y = [${decrypted.join(", ")}]`,
+  );
+  disposeKeyPair(keys);
+
+  step(
+    5,
+    "optimistic task at the feed's market price; result unchallenged → paid after the challenge window…",
+  );
+  await runTask("optimistic, market price", p2, async () => {
+    const mp = await params(OPTIMISTIC, 10, 2n * E18);
+    await measured("createTaskAtMarketPrice", c.market.connect(requester).createTaskAtMarketPrice(mp));
+    const optId = await c.market.taskCount();
+    await claimAfterTimeout(optId, p2);
+    const resultHash = ethers.id("result-of-task");
+    await measured("submitResult", c.market.connect(p2).submitResult(optId, resultHash, "local://result"));
+    await time.increase(cfg.market.challengeWindow + 1);
+    await measured("finalizeTask", c.market.finalizeTask(optId));
+    return optId;
+  });
+
+  step(6, "provider 3 takes a task and goes offline: after the deadline anyone fails it → refund + slash…");
+  await runTask("provider offline → failed", p3, async () => {
+    await c.market.connect(requester).createTask(await params(OPTIMISTIC, 5, 2n * E18));
+    const offId = await c.market.taskCount();
+    await claimAfterTimeout(offId, p3);
+    await time.increase(1800 + cfg.market.rejectWindow + 1);
+    await measured("failTask (anyone, after deadline)", c.market.connect(deployer).failTask(offId));
+    return offId;
+  });
+
+  step(7, "a disputed result: the requester disputes, governance (the arbiter) resolves it by proposal…");
+  await runTask("disputed → provider at fault", p2, async () => {
+    await c.market.connect(requester).createTask(await params(OPTIMISTIC, 3, 2n * E18));
+    const dispId = await c.market.taskCount();
+    await claimAfterTimeout(dispId, p2);
+    await c.market.connect(p2).submitResult(dispId, ethers.id("wrong-result"), "local://wrong");
+    await measured("disputeTask", c.market.connect(requester).disputeTask(dispId));
+    await passProposal(c.governor, deployer, [deployer], {
+      targets: [await c.market.getAddress()],
+      values: [0n],
+      calldatas: [c.market.interface.encodeFunctionData("resolveDispute", [dispId, true])],
+      description: `Resolve dispute on task ${dispId}: provider at fault`,
+    });
+    return dispId;
+  });
+  await c.market.distributeFees();
+
+  console.log("\n=== CloudAI demo summary ===");
+  console.log(
+    "| task | id | provider | units × price | status | requester Δ | provider wallet Δ | provider stake Δ |",
+  );
+  console.log("|---|---:|---|---:|---|---:|---:|---:|");
+  for (const row of rows) {
+    const t = await c.market.getTask(row.id);
+    const who = `p${providers.indexOf(row.provider) + 1}`;
+    const cells = [row.label, row.id, who, `${t.units} × ${fmt(t.pricePerUnit)}`, STATUS[Number(t.status)]];
+    const money = [row.requesterDelta, row.providerDelta, row.stakeDelta].map(fmt);
+    console.log(`| ${[...cells, ...money].join(" | ")} |`);
+  }
+  console.log(
+    `protocol fees distributed; treasury (timelock) holds ${fmt(await c.token.balanceOf(timelock))}`,
+  );
+  console.log("\n| provider | reputation (bps) | stake | locked | rewards pending |");
+  console.log("|---|---:|---:|---:|---:|");
+  for (const [i, p] of providers.entries()) {
+    const info = await c.staking.providerInfo(p.address);
+    console.log(
+      `| p${i + 1} | ${await c.reputation.scoreOf(p.address)} | ${fmt(info.stake)} | ${fmt(info.locked)} | ${fmt(await c.staking.pendingRewards(p.address))} |`,
+    );
+  }
+  console.log(
+    `\ngas: ${Object.entries(gas)
       .map(([k, v]) => `${k} ${v}`)
       .join(" | ")}`,
   );
-  console.log(`run time      ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if ((await token.balanceOf(pool.address)) !== amount) throw new Error("the proposal did not mint");
+  console.log(`run time ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await releaseZkWorkers();
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   console.error(err);
+  await releaseZkWorkers();
   process.exitCode = 1;
 });
