@@ -30,6 +30,7 @@ import {
   type ScoredProblem,
   type SizeWeighting,
 } from "../oracle/matcher";
+import { seededRandom } from "../test/helpers/random";
 
 type Highs = Awaited<ReturnType<typeof loadHighs>>;
 
@@ -46,17 +47,7 @@ const NOW = 1_700_000_000;
 const BASE_PRICE = [100n, 250n, 600n];
 const LOCK = 1_000n;
 
-/** mulberry32: small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function scaled(base: bigint, factor: number): bigint {
   return (base * BigInt(Math.round(factor * 1000))) / 1000n;

@@ -122,3 +122,22 @@ export function assembleReport(
     rawVs: hexlify(vs),
   };
 }
+
+const DELEGATION_TYPES = {
+  Delegation: [
+    { name: "delegatee", type: "address" },
+    { name: "nonce", type: "uint256" },
+    { name: "expiry", type: "uint256" },
+  ],
+};
+
+/** An ERC-5805 `delegateBySig` signature for CLAI, split into v, r, s. */
+export async function signDelegation(
+  holder: Signer,
+  chainId: bigint | number,
+  token: string,
+  d: { delegatee: string; nonce: bigint; expiry: bigint },
+): Promise<Signature> {
+  const domain = { name: "CloudAI", version: "1", chainId, verifyingContract: token };
+  return Signature.from(await holder.signTypedData(domain, DELEGATION_TYPES, d));
+}

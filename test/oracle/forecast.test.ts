@@ -27,18 +27,9 @@ import {
   type AugursMstl,
   type Forecaster,
 } from "../../oracle/forecast";
+import { seededRandom } from "../helpers/random";
 
-/** mulberry32: a small seeded PRNG, so the synthetic series is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /**
  * Hourly demand (24 steps a day, 168 a week): level 100, slow trend, a daily sine, a weekend dip,

@@ -26,6 +26,7 @@ import {
   type ProviderState,
   type RejectReason,
 } from "../../oracle/matcher";
+import { seededRandom } from "../helpers/random";
 
 const NOW = 1_000_000;
 const A = "0x00000000000000000000000000000000000000a1";
@@ -68,17 +69,7 @@ function book(o: Partial<MatchBook> = {}): MatchBook {
   };
 }
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 const int = (r: () => number, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 
 /** A random book; `maxSlots` bounds the total free slots, `bps` sets the value-proportional lock. */

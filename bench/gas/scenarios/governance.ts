@@ -2,6 +2,7 @@ import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { CLAIGovernor, CLAIToken } from "../../../typechain-types";
 import type { GasRecorder } from "../recorder";
+import { signDelegation, signPermit } from "../../../sdk/signing";
 
 /** Token and governance calls: transfer, approve, transferFrom, permit, delegate(BySig), propose, castVote, queue, execute. */
 export async function governanceScenario(record: GasRecorder): Promise<void> {
@@ -17,7 +18,6 @@ export async function governanceScenario(record: GasRecorder): Promise<void> {
     (await deployments.get("CLAIGovernor")).address,
   )) as unknown as CLAIGovernor;
   const { chainId } = await ethers.provider.getNetwork();
-  const domain = { name: "CloudAI", version: "1", chainId, verifyingContract: await token.getAddress() };
 
   await record(
     "CLAIToken.transfer (new holder)",
@@ -30,40 +30,24 @@ export async function governanceScenario(record: GasRecorder): Promise<void> {
     token.connect(bob).transferFrom(alice.address, bob.address, ethers.parseEther("1")),
   );
   const deadline = BigInt(await time.latest()) + 3600n;
-  const permit = ethers.Signature.from(
-    await alice.signTypedData(
-      domain,
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      { owner: alice.address, spender: bob.address, value: 1000n, nonce: 0n, deadline },
-    ),
-  );
+  const tokenAddr = await token.getAddress();
+  const permit = await signPermit(alice, chainId, tokenAddr, {
+    spender: bob.address,
+    value: 1000n,
+    nonce: 0n,
+    deadline,
+  });
   await record(
     "CLAIToken.permit",
     token.connect(bob).permit(alice.address, bob.address, 1000n, deadline, permit.v, permit.r, permit.s),
   );
   await record("CLAIToken.delegate (self)", token.delegate(deployer.address));
   const expiry = BigInt(await time.latest()) + 3600n;
-  const delegation = ethers.Signature.from(
-    await alice.signTypedData(
-      domain,
-      {
-        Delegation: [
-          { name: "delegatee", type: "address" },
-          { name: "nonce", type: "uint256" },
-          { name: "expiry", type: "uint256" },
-        ],
-      },
-      { delegatee: alice.address, nonce: 1n, expiry },
-    ),
-  );
+  const delegation = await signDelegation(alice, chainId, tokenAddr, {
+    delegatee: alice.address,
+    nonce: 1n,
+    expiry,
+  });
   await record(
     "CLAIToken.delegateBySig",
     token.connect(bob).delegateBySig(alice.address, 1n, expiry, delegation.v, delegation.r, delegation.s),
