@@ -8,7 +8,7 @@ import { signDelegation, signPermit } from "../../../sdk/signing";
 export async function governanceScenario(record: GasRecorder): Promise<void> {
   const { deployments, ethers } = hre;
   await deployments.fixture(["core"]);
-  const [deployer, alice, bob] = await ethers.getSigners();
+  const [deployer, alice, bob, carol, dave] = await ethers.getSigners();
   const token = (await ethers.getContractAt(
     "CLAIToken",
     (await deployments.get("CLAIToken")).address,
@@ -29,6 +29,10 @@ export async function governanceScenario(record: GasRecorder): Promise<void> {
     "CLAIToken.transferFrom",
     token.connect(bob).transferFrom(alice.address, bob.address, ethers.parseEther("1")),
   );
+  await record(
+    "CLAIToken.transfer (undelegated holders, new recipient)",
+    token.connect(bob).transfer(dave.address, ethers.parseEther("0.5")),
+  );
   const deadline = BigInt(await time.latest()) + 3600n;
   const tokenAddr = await token.getAddress();
   const permit = await signPermit(alice, chainId, tokenAddr, {
@@ -41,7 +45,9 @@ export async function governanceScenario(record: GasRecorder): Promise<void> {
     "CLAIToken.permit",
     token.connect(bob).permit(alice.address, bob.address, 1000n, deadline, permit.v, permit.r, permit.s),
   );
-  await record("CLAIToken.delegate (self)", token.delegate(deployer.address));
+  // The deploy flow already made the deployer a self-delegate; measure a holder's first delegation.
+  await token.transfer(carol.address, ethers.parseEther("1000"));
+  await record("CLAIToken.delegate (first, self)", token.connect(carol).delegate(carol.address));
   const expiry = BigInt(await time.latest()) + 3600n;
   const delegation = await signDelegation(alice, chainId, tokenAddr, {
     delegatee: alice.address,
