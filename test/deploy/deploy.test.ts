@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { coreFixture } from "../fixtures/core";
+import { loadCore } from "../fixtures/core";
 import fs from "node:fs";
 import hre, { deployments, ethers, getNamedAccounts, upgrades } from "hardhat";
 import { roleNamesOf } from "../../scripts/lib/roles";
@@ -41,7 +40,7 @@ async function proxies() {
 
 describe("deploy/", function () {
   beforeEach(async function () {
-    await loadFixture(coreFixture);
+    await loadCore();
   });
 
   it("deploys every core contract behind a UUPS proxy", async function () {

@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { coreFixture } from "../fixtures/core";
+import { loadCore } from "../fixtures/core";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import hre, { deployments, ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { buildDeploymentExport } from "../../scripts/lib/export";
 import { deployConfig } from "../../scripts/lib/deploy-config";
@@ -84,7 +84,7 @@ describe("integration: encrypted task proved with Groth16", function () {
   }
 
   async function world(): Promise<World> {
-    await loadFixture(coreFixture);
+    await loadCore();
     const [deployer, requester, p1, p2] = await ethers.getSigners();
     const c = connectContracts(await buildDeploymentExport(hre), deployer);
     await c.token.transfer(requester.address, 10_000n * E18);

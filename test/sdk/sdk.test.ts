@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { coreFixture } from "../fixtures/core";
+import { loadCore } from "../fixtures/core";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import hre, { deployments, ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { TypedDataEncoder, verifyTypedData } from "ethers";
 import { buildDeploymentExport } from "../../scripts/lib/export";
 import { deployConfig, localOracleWallet } from "../../scripts/lib/deploy-config";
@@ -30,7 +30,7 @@ describe("sdk", function () {
   let exp: DeploymentExport;
 
   beforeEach(async function () {
-    await loadFixture(coreFixture);
+    await loadCore();
     exp = await buildDeploymentExport(hre);
   });
 
