@@ -52,6 +52,11 @@ export async function signOffer(
   return signer.signTypedData(offerDomain(chainId, market), OFFER_TYPES, offer);
 }
 
+/** CLAIToken's EIP-712 domain (permit and delegation share it). */
+export function claiDomain(chainId: bigint | number, token: string) {
+  return { name: "CloudAI", version: "1", chainId, verifyingContract: token };
+}
+
 const PERMIT_TYPES = {
   Permit: [
     { name: "owner", type: "address" },
@@ -69,9 +74,8 @@ export async function signPermit(
   token: string,
   p: { spender: string; value: bigint; nonce: bigint; deadline: bigint },
 ): Promise<Signature> {
-  const domain = { name: "CloudAI", version: "1", chainId, verifyingContract: token };
   const message = { owner: await owner.getAddress(), ...p };
-  return Signature.from(await owner.signTypedData(domain, PERMIT_TYPES, message));
+  return Signature.from(await owner.signTypedData(claiDomain(chainId, token), PERMIT_TYPES, message));
 }
 
 /** A report ready for `PriceFeed.transmit`. */
@@ -138,6 +142,5 @@ export async function signDelegation(
   token: string,
   d: { delegatee: string; nonce: bigint; expiry: bigint },
 ): Promise<Signature> {
-  const domain = { name: "CloudAI", version: "1", chainId, verifyingContract: token };
-  return Signature.from(await holder.signTypedData(domain, DELEGATION_TYPES, d));
+  return Signature.from(await holder.signTypedData(claiDomain(chainId, token), DELEGATION_TYPES, d));
 }

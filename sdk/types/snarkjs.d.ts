@@ -62,23 +62,27 @@ declare module "snarkjs" {
       nVars: number;
     }>;
   };
+  /** A phase-1 or phase-2 contribution with private entropy; returns the contribution hash. */
+  type Contribute = (
+    oldFile: string,
+    newFile: string,
+    name: string,
+    entropy: string,
+    logger?: SnarkjsLogger,
+  ) => Promise<Uint8Array>;
+  /** A public random-beacon contribution; returns the contribution hash. */
+  type Beacon = (
+    oldFile: string,
+    newFile: string,
+    name: string,
+    beaconHashHex: string,
+    numIterationsExp: number,
+    logger?: SnarkjsLogger,
+  ) => Promise<Uint8Array>;
   export const powersOfTau: {
     newAccumulator(curve: unknown, power: number, file: string, logger?: SnarkjsLogger): Promise<Uint8Array>;
-    contribute(
-      oldFile: string,
-      newFile: string,
-      name: string,
-      entropy: string,
-      logger?: SnarkjsLogger,
-    ): Promise<Uint8Array>;
-    beacon(
-      oldFile: string,
-      newFile: string,
-      name: string,
-      beaconHashHex: string,
-      numIterationsExp: number,
-      logger?: SnarkjsLogger,
-    ): Promise<Uint8Array>;
+    contribute: Contribute;
+    beacon: Beacon;
     preparePhase2(oldFile: string, newFile: string, logger?: SnarkjsLogger): Promise<void>;
     verify(file: string, logger?: SnarkjsLogger): Promise<boolean>;
   };
@@ -89,21 +93,8 @@ declare module "snarkjs" {
       zkeyFile: string,
       logger?: SnarkjsLogger,
     ): Promise<Uint8Array>;
-    contribute(
-      oldFile: string,
-      newFile: string,
-      name: string,
-      entropy: string,
-      logger?: SnarkjsLogger,
-    ): Promise<Uint8Array>;
-    beacon(
-      oldFile: string,
-      newFile: string,
-      name: string,
-      beaconHashHex: string,
-      numIterationsExp: number,
-      logger?: SnarkjsLogger,
-    ): Promise<Uint8Array>;
+    contribute: Contribute;
+    beacon: Beacon;
     exportVerificationKey(zkeyFile: string, logger?: SnarkjsLogger): Promise<VerificationKey>;
     exportSolidityVerifier(
       zkeyFile: string,

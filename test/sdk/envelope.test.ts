@@ -28,26 +28,13 @@ import {
   type EnvelopeDecryptionErrorCode,
   type EnvelopeFormatErrorCode,
 } from "../../sdk/crypto";
+import { expectRejection } from "../helpers/expect";
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const W = 384; // wrapped key bytes for a 3072-bit key
 const IV_OFFSET = 40 + W;
 const LENGTH_OFFSET = IV_OFFSET + 12;
 const CIPHERTEXT_OFFSET = LENGTH_OFFSET + 8;
-
-async function expectRejection<T extends Error>(
-  p: Promise<unknown>,
-  type: new (...args: never[]) => T,
-): Promise<T> {
-  let result: unknown;
-  try {
-    result = await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(type);
-    return err as T;
-  }
-  expect.fail(`expected a ${type.name}, got a result: ${String(result)}`);
-}
 
 function flip(bytes: Uint8Array, offset: number, mask = 0x01): Uint8Array {
   const copy = Uint8Array.from(bytes);

@@ -14,6 +14,7 @@ import {
   KuboStore,
   type KuboStoreOptions,
 } from "../../sdk/storage";
+import { expectRejection } from "../helpers/expect";
 
 const HI_CID = "bafkreiepinbumzepnoln7co5vea4kf3lcctnqolb3u6bvsellgznymt2uq";
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -160,19 +161,6 @@ function kuboError(res: http.ServerResponse, status: number, message: string): v
   res
     .writeHead(status, { "content-type": "application/json" })
     .end(JSON.stringify({ Message: message, Code: status === 400 ? 1 : 0, Type: "error" }));
-}
-
-async function expectRejection<T extends Error>(
-  p: Promise<unknown>,
-  type: new (...args: never[]) => T,
-): Promise<T> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(type);
-    return err as T;
-  }
-  expect.fail(`expected a ${type.name}`);
 }
 
 describe("sdk/storage KuboStore (against a Kubo RPC API stand-in)", function () {

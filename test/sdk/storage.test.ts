@@ -26,6 +26,7 @@ import {
   verifyCommitment,
   type InvalidCidReason,
 } from "../../sdk/storage";
+import { expectRejection } from "../helpers/expect";
 
 /** Raw CIDv1 sha2-256 of the UTF-8 bytes "hi" (as printed by `ipfs block put --cid-codec=raw`). */
 const HI_CID = "bafkreiepinbumzepnoln7co5vea4kf3lcctnqolb3u6bvsellgznymt2uq";
@@ -34,19 +35,6 @@ const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 /** CID computed directly with multiformats, independently of sdk/storage. */
 async function referenceCid(bytes: Uint8Array): Promise<string> {
   return CID.createV1(raw.code, await sha256.digest(bytes)).toString();
-}
-
-async function expectRejection<T extends Error>(
-  p: Promise<unknown>,
-  type: new (...args: never[]) => T,
-): Promise<T> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(type);
-    return err as T;
-  }
-  expect.fail(`expected a ${type.name}`);
 }
 
 function tempRoot(): string {
