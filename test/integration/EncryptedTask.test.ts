@@ -126,6 +126,20 @@ describe("integration: encrypted task proved with Groth16", function () {
     return id;
   }
 
+  /** The provider's side of a job: fetch, check, evaluate and prove for (taskId, provider). */
+  async function prove(
+    job: { manifestCid: string; specCommitment: bigint },
+    taskId: bigint,
+    provider: HardhatEthersSigner,
+  ): Promise<EncryptedJobResult> {
+    return computeEncryptedJob(store, ctx, cfg, artifacts(), {
+      taskId,
+      provider: provider.address,
+      inputCid: job.manifestCid,
+      specCommitment: job.specCommitment,
+    });
+  }
+
   async function submit(w: World, provider: HardhatEthersSigner, taskId: bigint, r: EncryptedJobResult) {
     return w.c.market
       .connect(provider)
@@ -151,12 +165,7 @@ describe("integration: encrypted task proved with Groth16", function () {
     const job = await createEncryptedJob(store, ctx, cfg, keys.publicKey, xs, weights);
     const id = await zkTask(w, job.specCommitment, job.manifestCid, p1);
     const before = await w.c.token.balanceOf(p1.address);
-    const r = await computeEncryptedJob(store, ctx, cfg, artifacts(), {
-      taskId: id,
-      provider: p1.address,
-      inputCid: job.manifestCid,
-      specCommitment: job.specCommitment,
-    });
+    const r = await prove(job, id, p1);
     const tx = await submit(w, p1, id, r);
     const receipt = await tx.wait();
     const task = await w.c.market.getTask(id);
@@ -179,12 +188,7 @@ describe("integration: encrypted task proved with Groth16", function () {
     const taskA = await zkTask(w, job.specCommitment, job.manifestCid, p1);
     const taskB = await zkTask(w, job.specCommitment, job.manifestCid, p1);
     const taskC = await zkTask(w, job.specCommitment, job.manifestCid, p2);
-    const forA = await computeEncryptedJob(store, ctx, cfg, artifacts(), {
-      taskId: taskA,
-      provider: p1.address,
-      inputCid: job.manifestCid,
-      specCommitment: job.specCommitment,
-    });
+    const forA = await prove(job, taskA, p1);
     // Replay for another task (same data, same provider).
     await expect(submit(w, p1, taskB, forA))
       .to.be.revertedWithCustomError(w.c.market, "TaskMarket__InvalidProof")
@@ -225,12 +229,7 @@ describe("integration: encrypted task proved with Groth16", function () {
       description: "register another circuit",
     });
     const taskD = await zkTask(w, job.specCommitment, job.manifestCid, p1, otherId);
-    const forD = await computeEncryptedJob(store, ctx, cfg, artifacts(), {
-      taskId: taskD,
-      provider: p1.address,
-      inputCid: job.manifestCid,
-      specCommitment: job.specCommitment,
-    });
+    const forD = await prove(job, taskD, p1);
     await expect(submit(w, p1, taskD, forD))
       .to.be.revertedWithCustomError(w.c.market, "TaskMarket__InvalidProof")
       .withArgs(taskD);
