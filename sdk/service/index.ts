@@ -1,0 +1,5 @@
+export * from "./logger";
+export * from "./retry";
+export * from "./state";
+export * from "./wallet";
+export * from "./run";
