@@ -5,24 +5,23 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { ContractRunner } from "ethers";
-import {
-  CLAIGovernor__factory,
-  CLAITimelock__factory,
-  CLAIToken__factory,
-  PriceFeed__factory,
-  Reputation__factory,
-  Staking__factory,
-  TaskMarket__factory,
-  VerifierRegistry__factory,
-  type CLAIGovernor,
-  type CLAITimelock,
-  type CLAIToken,
-  type PriceFeed,
-  type Reputation,
-  type Staking,
-  type TaskMarket,
-  type VerifierRegistry,
-} from "../typechain-types";
+// Deep imports: the typechain index loads every factory (seconds of start-up for CLI tools).
+import { CLAIGovernor__factory } from "../typechain-types/factories/contracts/governance/CLAIGovernor__factory";
+import { CLAITimelock__factory } from "../typechain-types/factories/contracts/governance/CLAITimelock__factory";
+import { CLAIToken__factory } from "../typechain-types/factories/contracts/token/CLAIToken__factory";
+import { PriceFeed__factory } from "../typechain-types/factories/contracts/feeds/PriceFeed__factory";
+import { Reputation__factory } from "../typechain-types/factories/contracts/market/Reputation__factory";
+import { Staking__factory } from "../typechain-types/factories/contracts/market/Staking__factory";
+import { TaskMarket__factory } from "../typechain-types/factories/contracts/market/TaskMarket__factory";
+import { VerifierRegistry__factory } from "../typechain-types/factories/contracts/verifier/VerifierRegistry__factory";
+import type { CLAIGovernor } from "../typechain-types/contracts/governance/CLAIGovernor";
+import type { CLAITimelock } from "../typechain-types/contracts/governance/CLAITimelock";
+import type { CLAIToken } from "../typechain-types/contracts/token/CLAIToken";
+import type { PriceFeed } from "../typechain-types/contracts/feeds/PriceFeed";
+import type { Reputation } from "../typechain-types/contracts/market/Reputation";
+import type { Staking } from "../typechain-types/contracts/market/Staking";
+import type { TaskMarket } from "../typechain-types/contracts/market/TaskMarket";
+import type { VerifierRegistry } from "../typechain-types/contracts/verifier/VerifierRegistry";
 
 /** One contract in the deployment export. */
 export interface ExportedContract {
