@@ -6,13 +6,14 @@
  *
  *   npx ts-node bench/forecast.ts [--csv path] [--column cpu_usage] [--time-column timestamp]
  *     [--step-minutes 5] [--eval-days 7] [--validation-days 7] [--horizon 288]
- *     [--origin-every-minutes 60] [--plot docs/forecast/backtest.svg]
+ *     [--origin-every-minutes 60] [--refit-every-minutes <origin-every>] [--plot docs/forecast/backtest.svg]
  *
- * Model choice (fixed, nothing tuned to a trace): seasonal periods are one day and one week of steps.
- * Candidates are MSTL+AutoETS, the same on log scale, and the mean of MSTL+AutoETS with the weekly
- * seasonal naive. The one with the lowest MASE on a validation backtest whose forecast targets all lie
- * in the `--validation-days` before the evaluation window is the reported model. With
- * `--validation-days 0`, or too little data for validation, MSTL+AutoETS is used.
+ * The model (nothing tuned to a trace): a weighted combination of the members fixed in
+ * `demandModelMembers` — MSTL+AutoETS at the native step, MSTL+AutoETS on hourly means, weekly and
+ * daily seasonal naive; periods one day and one week. The weights (multiples of 0.05 summing to 1) are
+ * those with the lowest mean MASE on a validation backtest whose forecast targets all lie in the
+ * `--validation-days` before the evaluation window; the evaluation window is never looked at. With
+ * `--validation-days 0`, or too little data for validation, MSTL+AutoETS alone is used.
  *
  * Data: Microsoft Azure Public Dataset v2 (CC-BY-4.0), see ../shared/data/traces/README.md.
  */
@@ -22,18 +23,17 @@ import { parseArgs } from "node:util";
 import {
   ForecastInvalidArgumentError,
   LastValueForecaster,
-  MeanCombination,
-  MstlEtsForecaster,
-  dailyNaive,
+  WeightedCombination,
+  combineByBacktest,
+  combineResults,
+  demandModelMembers,
   loadAugursMstl,
   markdownTable,
   rollingBacktest,
-  selectByBacktest,
   stitchForecasts,
   svgLinePlot,
-  weeklyNaive,
   type BacktestOptions,
-  type Forecaster,
+  type BacktestResult,
 } from "../oracle/forecast";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
@@ -47,6 +47,7 @@ interface Args {
   validationDays: number;
   horizon: number;
   originEveryMinutes: number;
+  refitEveryMinutes: number;
   plot: string;
 }
 
@@ -65,6 +66,7 @@ function parseCli(argv: string[]): Args {
       "validation-days": { type: "string", default: "7" },
       horizon: { type: "string" },
       "origin-every-minutes": { type: "string", default: "60" },
+      "refit-every-minutes": { type: "string" },
       plot: { type: "string", default: path.join(REPO_ROOT, "docs/forecast/backtest.svg") },
     },
     strict: true,
@@ -89,6 +91,10 @@ function parseCli(argv: string[]): Args {
     validationDays: num("validation-days", values["validation-days"]),
     horizon: values.horizon === undefined ? 1440 / stepMinutes : num("horizon", values.horizon),
     originEveryMinutes: num("origin-every-minutes", values["origin-every-minutes"]),
+    refitEveryMinutes: num(
+      "refit-every-minutes",
+      values["refit-every-minutes"] ?? values["origin-every-minutes"],
+    ),
     plot: path.resolve(values.plot),
   };
 }
@@ -150,7 +156,14 @@ async function main(): Promise<void> {
   const stepsPerDay = 1440 / args.stepMinutes;
   const week = 7 * stepsPerDay;
   const stride = Math.round(args.originEveryMinutes / args.stepMinutes);
+  const refitEvery = Math.round(args.refitEveryMinutes / args.stepMinutes);
   if (stride < 1) throw new ForecastInvalidArgumentError("--origin-every-minutes", "shorter than one step");
+  if (refitEvery < stride || refitEvery % stride !== 0) {
+    throw new ForecastInvalidArgumentError(
+      "--refit-every-minutes",
+      "must be a multiple of --origin-every-minutes",
+    );
+  }
 
   process.stderr.write(`reading ${args.csv} (column ${args.column})\n`);
   const { times, values } = readTrace(args.csv, args.column, args.timeColumn);
@@ -159,74 +172,95 @@ async function main(): Promise<void> {
   const evalStart = n - Math.round(args.evalDays * stepsPerDay);
   process.stderr.write(`${n} observations (${(n / stepsPerDay).toFixed(1)} days); loading augurs\n`);
   const augurs = await loadAugursMstl();
+  const members = (): ReturnType<typeof demandModelMembers> => demandModelMembers(augurs, stepsPerDay);
+  const memberNames = members().map((m) => m.name);
+  const options = (firstOrigin: number, lastOrigin?: number): BacktestOptions => ({
+    horizon: args.horizon,
+    firstOrigin,
+    lastOrigin,
+    originStride: stride,
+    refitEvery,
+    masePeriod: week,
+  });
 
-  const mstl = (): MstlEtsForecaster => new MstlEtsForecaster(augurs, { periods: [stepsPerDay, week] });
-  const candidates: Forecaster[] = [
-    mstl(),
-    new MstlEtsForecaster(augurs, { periods: [stepsPerDay, week], logTransform: true }),
-    new MeanCombination([mstl(), weeklyNaive(stepsPerDay)], "mean(mstl-ets, weekly-naive)"),
-  ];
-
-  // Selection on validation: targets in [evalStart - validationDays, evalStart), so no look-ahead.
-  let model: Forecaster = candidates[0];
+  // Combination weights learned on validation: targets in [evalStart − validationDays, evalStart).
+  let weights: number[] = memberNames.map((_, j) => (j === 0 ? 1 : 0));
   let validationTable = "";
   const valFirst = evalStart - Math.round(args.validationDays * stepsPerDay);
   const valLast = evalStart - args.horizon;
-  const need = Math.max(...candidates.map((c) => c.minHistory), week + 1);
+  const need = Math.max(...members().map((c) => c.minHistory), week + 1);
   if (args.validationDays > 0 && valFirst >= need && valLast >= valFirst) {
     const t0 = performance.now();
-    process.stderr.write(`validation: ${candidates.length} candidates, origins every ${stride} steps\n`);
-    const selection = selectByBacktest(values, candidates, {
-      horizon: args.horizon,
-      firstOrigin: valFirst,
-      lastOrigin: valLast,
-      originStride: stride,
-      masePeriod: week,
-      onProgress: progress("validation", Math.floor((valLast - valFirst) / stride) + 1, t0),
+    const count = Math.floor((valLast - valFirst) / stride) + 1;
+    process.stderr.write(
+      `validation: ${memberNames.length} members, ${count} origins every ${stride} steps\n`,
+    );
+    const fit = combineByBacktest(values, members(), {
+      ...options(valFirst, valLast),
+      onProgress: progress("validation", count, t0),
     });
-    model = selection.winner;
-    validationTable = markdownTable(
-      selection.results.map((r) => ({
+    weights = [...fit.weights];
+    validationTable = markdownTable([
+      ...fit.results.map((r, j) => ({
         name: r.name,
         smape: r.smape,
         mase: r.mase,
-        note: `${r.origins.length} origins${r.name === model.name ? "; **selected**" : ""}`,
+        note: `member, weight ${weights[j].toFixed(2)}`,
       })),
-    );
+      {
+        name: "combination",
+        smape: fit.combined.smape,
+        mase: fit.combined.mase,
+        note: `${fit.combined.origins.length} origins; weights learned here`,
+      },
+    ]);
   } else {
-    process.stderr.write(`validation skipped (needs ${need} observations before it); using ${model.name}\n`);
+    process.stderr.write(
+      `validation skipped (needs ${need} observations before it); using ${memberNames[0]}\n`,
+    );
   }
+  const model = new WeightedCombination(members(), weights);
+  process.stderr.write(`model: ${model.name}\n`);
 
-  const baselines = [new LastValueForecaster(), dailyNaive(stepsPerDay), weeklyNaive(stepsPerDay)];
-  const evalOptions: BacktestOptions = {
-    horizon: args.horizon,
-    firstOrigin: evalStart,
-    originStride: stride,
-    masePeriod: week,
-  };
+  // Evaluation: every member and the last-value baseline are backtested; the combination's forecasts
+  // are the weighted sums of its members' (all fitted on the same history at each origin).
   const total = Math.floor((n - args.horizon - evalStart) / stride) + 1;
   const t1 = performance.now();
-  process.stderr.write(`evaluation: ${model.name} + ${baselines.length} baselines, ${total} origins\n`);
-  const results = rollingBacktest(values, [model, ...baselines], {
-    ...evalOptions,
+  process.stderr.write(`evaluation: ${memberNames.length} members + last-value, ${total} origins\n`);
+  const evalMembers = members();
+  const results = rollingBacktest(values, [...evalMembers, new LastValueForecaster()], {
+    ...options(evalStart),
     onProgress: progress("evaluation", total, t1),
   });
+  const memberResults = results.slice(0, evalMembers.length);
+  const res = combineResults(values, memberResults, weights, options(evalStart), model.name);
+  const byName = (name: string): BacktestResult => {
+    const r = results.find((x) => x.name === name);
+    if (r === undefined) throw new ForecastInvalidArgumentError("model", `no result for ${name}`);
+    return r;
+  };
+  const weekly = byName("weekly-naive");
   const seconds = (performance.now() - started) / 1000;
 
-  const [res] = results;
   const met = res.mase < 0.95 && res.smape <= 1.75;
+  const refitNote =
+    refitEvery === stride
+      ? "each fit on all data before its origin"
+      : `refitted every ${args.refitEveryMinutes} min on all data before the refit, the last fit forecasting from each origin`;
   const lines = [
     `## Demand forecast backtest: ${path.basename(args.csv)} / ${args.column}`,
     "",
     `Rolling ${args.horizon}-step (${((args.horizon * args.stepMinutes) / 60).toFixed(0)} h) forecasts; ` +
       `${res.origins.length} origins every ${args.originEveryMinutes} min over the last ${args.evalDays} days ` +
-      `(forecast targets in steps ${evalStart}..${n - 1}); each fit on all data before its origin. ` +
-      `sMAPE in percent (0–200); MASE scaled by the in-sample weekly (${week}-step) seasonal naive MAE.`,
+      `(forecast targets in steps ${evalStart}..${n - 1}); ${refitNote}. ` +
+      `sMAPE in percent (0–200); MASE scaled by the in-sample weekly (${week}-step) seasonal naive MAE; ` +
+      `each score is the mean over origins of the score over the whole horizon.`,
     "",
   ];
   if (validationTable) {
     lines.push(
-      `Validation (model selection by lowest MASE; targets in the ${args.validationDays} days before evaluation):`,
+      `Validation (combination weights, multiples of 0.05, with the lowest mean MASE; targets in the ` +
+        `${args.validationDays} days before evaluation):`,
       "",
       validationTable,
       "",
@@ -235,12 +269,13 @@ async function main(): Promise<void> {
   lines.push(
     "Evaluation:",
     "",
-    markdownTable(
-      results.map((r, j) => ({
-        ...r,
-        note: j === 0 ? `model, ${r.seconds.toFixed(1)} s fitting` : "baseline",
-      })),
-    ),
+    markdownTable([
+      { ...res, note: `model, ${res.seconds.toFixed(1)} s fitting` },
+      ...memberResults
+        .map((r, j) => ({ ...r, note: `member (weight ${weights[j].toFixed(2)}), alone` }))
+        .filter((r) => !["weekly-naive", "daily-naive"].includes(r.name)),
+      ...["last-value", "daily-naive", "weekly-naive"].map((name) => ({ ...byName(name), note: "baseline" })),
+    ]),
     "",
     `Target MASE < 0.95 and sMAPE ≤ 1.75: ${met ? "met" : "NOT met"} ` +
       `(MASE ${res.mase.toFixed(3)} ${res.mase < 0.95 ? "met" : "not met"}, ` +
@@ -250,13 +285,17 @@ async function main(): Promise<void> {
   );
   process.stdout.write(lines.join("\n") + "\n");
 
-  const weekly = results[results.length - 1];
+  const shortModel = memberNames
+    .flatMap((name, j) =>
+      weights[j] > 0 ? [`${Number(weights[j].toFixed(3))}·${name.replace(/\(.*\)$/, "")}`] : [],
+    )
+    .join(" + ");
   const dayOf = (i: number): string => `day ${Math.floor((times[evalStart] - times[0]) / 86400) + i}`;
   const svg = svgLinePlot(
     [
       { label: "actual", values: values.slice(evalStart), color: "#222", width: 1 },
       {
-        label: `${res.name} (sMAPE ${res.smape.toFixed(2)}%)`,
+        label: `model: combination (sMAPE ${res.smape.toFixed(2)}%)`,
         values: stitchForecasts(res, evalStart, n, args.horizon),
         color: "#1f77b4",
         width: 1.6,
@@ -269,7 +308,7 @@ async function main(): Promise<void> {
     ],
     {
       title: `Day-ahead forecast vs actual — ${path.basename(args.csv)} / ${args.column}`,
-      subtitle: `one forecast a day shown, each fitted on all prior data; scores over all ${res.origins.length} origins. Data: Azure Public Dataset v2, CC-BY-4.0`,
+      subtitle: `one forecast a day shown; scores over all ${res.origins.length} origins; model = ${shortModel}. Data: Azure Public Dataset v2, CC-BY-4.0`,
       stepsPerTick: stepsPerDay,
       tickLabel: dayOf,
       yLabel: args.column,

@@ -129,3 +129,31 @@ function formatNumber(v: number): string {
 function escape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
+
+/**
+ * Stacks standalone plots (documents from {@link svgLinePlot}) vertically into one SVG document, e.g. panels
+ * with different y scales over a shared x axis. Each plot keeps its own size; the result is as wide as the
+ * widest plot.
+ */
+export function svgStack(plots: readonly string[]): string {
+  if (plots.length === 0) throw new ForecastInvalidArgumentError("plots", "must not be empty");
+  let width = 0;
+  let height = 0;
+  const parts: string[] = [];
+  for (const plot of plots) {
+    const root = /<svg\b[^>]*>/.exec(plot);
+    const w = root ? /\swidth="(\d+(?:\.\d+)?)"/.exec(root[0]) : null;
+    const h = root ? /\sheight="(\d+(?:\.\d+)?)"/.exec(root[0]) : null;
+    if (!root || !w || !h)
+      throw new ForecastInvalidArgumentError("plots", "each plot must be an <svg> with width and height");
+    parts.push(plot.trim().replace(/^<svg\b/, `<svg x="0" y="${height}"`));
+    width = Math.max(width, Number(w[1]));
+    height += Number(h[1]);
+  }
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    ...parts,
+    "</svg>",
+    "",
+  ].join("\n");
+}

@@ -11,8 +11,15 @@ import {
   RefittingForecaster,
   ResourceDemandForecasts,
   SeasonalNaiveForecaster,
+  TemporalAggregationForecaster,
+  WeightedCombination,
+  aggregateMeans,
   backtestOrigins,
+  combineByBacktest,
+  combineResults,
   dailyNaive,
+  demandModelMembers,
+  learnCombinationWeights,
   loadAugursMstl,
   mae,
   markdownTable,
@@ -20,6 +27,7 @@ import {
   rollingBacktest,
   seasonalNaiveScale,
   selectByBacktest,
+  simplexGrid,
   smape,
   stitchForecasts,
   svgLinePlot,
@@ -63,6 +71,32 @@ class CountingForecaster implements Forecaster {
     const last = this.last;
     if (last === undefined) throw new ForecastNotFittedError(this.name);
     return Array.from({ length: horizon }, (_, k) => last + k + 1);
+  }
+}
+
+/** Forecasts "last fitted value + offset + slope·k" for step k = 1, 2, ... */
+class OffsetForecaster implements Forecaster {
+  readonly minHistory = 1;
+  readonly name: string;
+  fits = 0;
+  private last: number | undefined;
+
+  constructor(
+    readonly offset: number,
+    readonly slope = 0,
+  ) {
+    this.name = slope === 0 ? `offset(${offset})` : `slope(${slope})`;
+  }
+
+  fit(history: readonly number[]): void {
+    this.fits++;
+    this.last = history[history.length - 1];
+  }
+
+  predict(horizon: number): number[] {
+    const last = this.last;
+    if (last === undefined) throw new ForecastNotFittedError(this.name);
+    return Array.from({ length: horizon }, (_, k) => last + this.offset + this.slope * (k + 1));
   }
 }
 
@@ -134,6 +168,60 @@ describe("oracle/forecast", function () {
       expect(() => f.predict(0)).to.throw(ForecastInvalidArgumentError);
       expect(() => new LastValueForecaster().fit([])).to.throw(ForecastInsufficientHistoryError);
       expect(new ForecastNotFittedError("x")).to.be.instanceOf(ForecastError);
+    });
+  });
+
+  describe("# temporal aggregation", function () {
+    it("averages buckets aligned to the end of the history", function () {
+      expect(aggregateMeans([1, 2, 3, 4, 5, 6, 7], 3)).to.deep.equal([3, 6]); // [1] dropped
+      expect(aggregateMeans([1, 2], 1)).to.deep.equal([1, 2]);
+      expect(aggregateMeans([1, 2], 3)).to.deep.equal([]);
+    });
+
+    it("fits the inner model on bucket means and spreads each bucket forecast over its steps", function () {
+      const inner = new CountingForecaster(); // forecasts last bucket + k for bucket k
+      const f = new TemporalAggregationForecaster(2, inner);
+      expect(f.name).to.equal("agg2(counting)");
+      expect(f.minHistory).to.equal(6);
+      f.fit([9, 1, 3, 5, 7, 9, 11]); // buckets [1,3] [5,7] [9,11] → 2, 6, 10
+      expect(inner.fittedLengths).to.deep.equal([3]);
+      expect(f.predict(5)).to.deep.equal([11, 11, 12, 12, 13]);
+    });
+
+    it("throws typed errors for short history, NaN, bad factor and predict before fit", function () {
+      const f = new TemporalAggregationForecaster(2, new CountingForecaster(), "hourly");
+      expect(f.name).to.equal("hourly");
+      expect(() => f.predict(1)).to.throw(ForecastNotFittedError);
+      expect(() => f.fit([1, 2, 3, 4, 5]))
+        .to.throw(ForecastInsufficientHistoryError)
+        .that.includes({ required: 6, actual: 5 });
+      expect(() => f.fit([1, 2, 3, Number.NaN, 5, 6])).to.throw(ForecastInvalidValueError);
+      expect(() => new TemporalAggregationForecaster(0, new CountingForecaster())).to.throw(
+        ForecastInvalidArgumentError,
+      );
+    });
+  });
+
+  describe("# WeightedCombination", function () {
+    it("forecasts the weighted sum and never fits a member of weight 0", function () {
+      const [a, b, c] = [new OffsetForecaster(0), new OffsetForecaster(10), new OffsetForecaster(100)];
+      const combo = new WeightedCombination([a, b, c], [0.75, 0.25, 0]);
+      expect(combo.name).to.equal("combination(0.75·offset(0), 0.25·offset(10))");
+      combo.fit([1, 2, 4]);
+      expect(combo.predict(2)).to.deep.equal([6.5, 6.5]); // 0.75·4 + 0.25·14
+      expect([a.fits, b.fits, c.fits]).to.deep.equal([1, 1, 0]);
+    });
+
+    it("rejects weights that are negative, mismatched or do not sum to 1", function () {
+      const members = (): Forecaster[] => [new OffsetForecaster(0), new OffsetForecaster(1)];
+      expect(() => new WeightedCombination(members(), [1])).to.throw(ForecastInvalidArgumentError);
+      expect(() => new WeightedCombination(members(), [1.5, -0.5])).to.throw(ForecastInvalidArgumentError);
+      expect(() => new WeightedCombination(members(), [0.5, 0.4])).to.throw(
+        ForecastInvalidArgumentError,
+        /sum/,
+      );
+      const a = new OffsetForecaster(0);
+      expect(() => new WeightedCombination([a, a], [0.5, 0.5])).to.throw(ForecastInvalidArgumentError);
     });
   });
 
@@ -255,6 +343,64 @@ describe("oracle/forecast", function () {
       expect(results).to.have.length(2);
     });
 
+    it("reuses the last fit between refits when refitEvery exceeds the origin stride", function () {
+      const series = Array.from({ length: 40 }, (_, t) => t);
+      const model = new CountingForecaster(); // forecasts last fitted value + k
+      const [r] = rollingBacktest(series, [model], {
+        horizon: 2,
+        firstOrigin: 20,
+        originStride: 2,
+        refitEvery: 6,
+        masePeriod: 2,
+      });
+      // fits at origins 20, 26, 32, 38; origin 22 uses the fit through 19, shifted by 2 steps
+      expect(model.fittedLengths).to.deep.equal([20, 26, 32, 38]);
+      expect(r.origins[1]).to.include({ origin: 22 });
+      expect(r.origins[1].forecast).to.deep.equal([22, 23]);
+      expect(() =>
+        rollingBacktest(series, [new CountingForecaster()], {
+          horizon: 2,
+          firstOrigin: 20,
+          originStride: 4,
+          refitEvery: 6,
+          masePeriod: 2,
+        }),
+      ).to.throw(ForecastInvalidArgumentError, /multiple/);
+    });
+
+    it("enumerates the simplex grid, all weight on the first member first", function () {
+      const grid = simplexGrid(3, 2);
+      expect(grid).to.have.length(6); // C(4, 2)
+      expect(grid[0]).to.deep.equal([1, 0, 0]);
+      expect(grid).to.deep.include([0.5, 0, 0.5]);
+      for (const w of grid) expect(w.reduce((s, v) => s + v, 0)).to.be.closeTo(1, 1e-12);
+      expect(simplexGrid(1, 20)).to.deep.equal([[1]]);
+    });
+
+    it("learns the weights that make the combination exact, and combines results exactly", function () {
+      const series = Array.from({ length: 60 }, (_, t) => 10 + t);
+      const options = { horizon: 4, firstOrigin: 40, originStride: 2, masePeriod: 2 };
+      // ½·(last + 2k) + ½·last = last + k: the truth on a line; no mix with seasonal naive is exact
+      const fit = combineByBacktest(
+        series,
+        [new OffsetForecaster(0, 2), new OffsetForecaster(0), new SeasonalNaiveForecaster(2)],
+        options,
+      );
+      expect(fit.weights).to.deep.equal([0.5, 0.5, 0]);
+      expect(fit.mase).to.be.closeTo(0, 1e-12);
+      expect(fit.combined.mase).to.be.closeTo(0, 1e-12);
+      for (const r of fit.results) expect(r.mase).to.be.above(0.5);
+      const [direct] = rollingBacktest(series, [fit.model], options);
+      direct.origins.forEach((o, i) => {
+        fit.combined.origins[i].forecast.forEach((v, k) => expect(o.forecast[k]).to.be.closeTo(v, 1e-9));
+      });
+      expect(direct.smape).to.be.closeTo(fit.combined.smape, 1e-9);
+      expect(() => combineResults(series, fit.results, [1], options, "x")).to.throw(
+        ForecastInvalidArgumentError,
+      );
+      expect(learnCombinationWeights(series, fit.results.slice(0, 1), options).weights).to.deep.equal([1]);
+    });
+
     it("stitches non-overlapping forecasts into one path", function () {
       const series = Array.from({ length: 20 }, (_, t) => t);
       const [r] = rollingBacktest(series, [new LastValueForecaster()], {
@@ -328,6 +474,42 @@ describe("oracle/forecast", function () {
         expect(model.smape, `sMAPE vs ${b.name}`).to.be.below(b.smape);
       }
       expect(model.mase).to.be.below(0.9);
+    });
+
+    it("builds the demand model's members and learns their weights on validation", function () {
+      this.timeout(120_000);
+      expect(demandModelMembers(augurs, 288).map((m) => m.name)).to.deep.equal([
+        "mstl-ets(288,2016)",
+        "hourly-mstl-ets(24,168)",
+        "weekly-naive",
+        "daily-naive",
+      ]);
+      const members = demandModelMembers(augurs, 24); // hourly data: no hourly aggregate
+      expect(members.map((m) => m.name)).to.deep.equal(["mstl-ets(24,168)", "weekly-naive", "daily-naive"]);
+      const series = syntheticDemand(5, 11);
+      const fit = combineByBacktest(series, members, {
+        horizon: 24,
+        firstOrigin: series.length - 96,
+        lastOrigin: series.length - 24,
+        originStride: 12,
+        masePeriod: 168,
+      });
+      expect(fit.weights.reduce((s, w) => s + w, 0)).to.be.closeTo(1, 1e-9);
+      for (const r of fit.results) expect(fit.combined.mase).to.be.at.most(r.mase + 1e-12);
+      expect(fit.weights[0]).to.be.above(0.5); // MSTL dominates on a clean daily+weekly series
+    });
+
+    it("forecasts hourly means of a 5-minute-like series with MSTL", function () {
+      this.timeout(60_000);
+      // 2-step buckets of a 48-steps-a-day series: the inner model sees 24 steps a day
+      const hourly = syntheticDemand(3, 5);
+      const fine = hourly.flatMap((v) => [v - 0.5, v + 0.5]);
+      const f = new TemporalAggregationForecaster(2, new MstlEtsForecaster(augurs, { periods: [24, 168] }));
+      f.fit(fine);
+      const p = f.predict(48);
+      expect(p).to.have.length(48);
+      for (let k = 0; k < 48; k += 2) expect(p[k]).to.equal(p[k + 1]);
+      p.forEach((v) => expect(v).to.be.within(40, 160));
     });
 
     it("forecasts on log scale and combines with a baseline", function () {
