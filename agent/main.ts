@@ -12,10 +12,9 @@
  */
 import path from "node:path";
 import { Command, Option } from "commander";
-import { JsonRpcProvider, Network } from "ethers";
 import { connectContracts, exportPath, readDeploymentExport } from "../sdk/deployment";
 import { HARDHAT_CHAIN_ID, hardhatTestWallet } from "../sdk/devAccounts";
-import { createLogger, keySource, loadWallet, runService, withRetry } from "../sdk/service";
+import { connectRpc, createLogger, keySource, loadWallet, runService, withRetry } from "../sdk/service";
 import { openStore } from "../sdk/storage";
 import { startProviderAgent } from "./agent";
 import { addAgentOptions, agentOptionsFromFlags, type AgentFlags } from "./config";
@@ -38,9 +37,7 @@ async function main(): Promise<void> {
     const network = env.CLOUDAI_NETWORK ?? "localhost";
     const deployment = readDeploymentExport(exportPath(REPO_ROOT, network));
     const rpcUrl = env.CLOUDAI_RPC_URL ?? "http://127.0.0.1:8545";
-    const provider = new JsonRpcProvider(rpcUrl, undefined, {
-      staticNetwork: Network.from(deployment.chainId),
-    });
+    const provider = connectRpc(rpcUrl, deployment.chainId);
     const chainId = Number(
       await withRetry(() => provider.send("eth_chainId", []) as Promise<string>, {
         logger,

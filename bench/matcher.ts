@@ -1,18 +1,23 @@
 /**
  * Matcher benchmark: solve time and objective of munkres / greedy / `match` (auto) against the exact
  * optimum from the HiGHS LP of the same slot model (bipartite b-matching: totally unimodular, so the LP
- * optimum is the integer optimum).
+ * optimum is the integer optimum), then the on-chain gas per match of `assignBatch` on the in-process
+ * Hardhat chain: fixed batch shapes (the gas scenario's `assignBatchGasRows`) and whole rounds of the matcher
+ * service (`startMatcher`), whose batches group pairs by offer.
  *
  * Books: "random" (synthetic) and "trace" (task sizes, and from them resource classes, taken from the
  * Azure LLM inference trace 2023, code service — Azure/AzurePublicDataset, CC-BY-4.0 — read from
  * ../shared/data/traces/ and never copied into the repository).
  *
- *   npx ts-node bench/matcher.ts [--seeds 3] [--highs-time-limit 120] [--munkres-max-cells 20000000]
- *                                [--sizes 100x100,1000x1000,10000x1000]
+ *   npm run bench:matcher -- [--seeds 3] [--highs-time-limit 120] [--munkres-max-cells 20000000]
+ *                            [--sizes 100x100,1000x1000,10000x1000] [--repeat 3] [--round-sizes 50,200]
+ *                            [--skip-gas]
  *
- * Prints a markdown table on stdout; progress on stderr.
+ * Prints markdown tables on stdout; progress on stderr.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import loadHighs from "highs";
 import {
@@ -226,10 +231,45 @@ function objectiveOf(p: ScoredProblem, chosen: readonly number[]): number {
   return s;
 }
 
-function timed<T>(f: () => T): [T, number] {
-  const t0 = performance.now();
-  const v = f();
-  return [v, performance.now() - t0];
+/** Runs `f` `n` times; returns its (last) value and the wall times, sorted ascending. */
+function timed<T>(f: () => T, n: number): [T, number[]] {
+  const times: number[] = [];
+  let v: T | undefined;
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    v = f();
+    times.push(performance.now() - t0);
+  }
+  return [v as T, times.sort((a, b) => a - b)];
+}
+
+/** "median (min)" of sorted times; just the time for a single run. */
+function fmtTimes(times: readonly number[]): string {
+  const median = times[Math.floor((times.length - 1) / 2)];
+  return times.length === 1 ? fmtMs(median) : `${fmtMs(median)} (min ${fmtMs(times[0])})`;
+}
+
+/** One gas row: gas per assigned match (from `bench/matcher-gas.ts`). */
+interface GasRow {
+  readonly op: string;
+  readonly perMatch: string;
+  readonly note: string;
+}
+
+/**
+ * Runs `bench/matcher-gas.ts` under `hardhat run` (the in-process chain, with the plugins loaded) and reads
+ * its JSON rows; its progress goes to our stderr.
+ */
+function measureGas(roundSizes: readonly number[]): GasRow[] {
+  const res = spawnSync("npx", ["hardhat", "run", "bench/matcher-gas.ts"], {
+    cwd: path.resolve(__dirname, ".."),
+    env: { ...process.env, MATCHER_GAS_ROUNDS: roundSizes.join(",") },
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+  });
+  if (res.status !== 0) throw new Error(`bench/matcher-gas.ts failed (exit ${res.status})`);
+  const last = res.stdout.trim().split("\n").pop() ?? "";
+  return JSON.parse(last) as GasRow[];
 }
 
 function arg(name: string, fallback: string): string {
@@ -247,6 +287,10 @@ async function main(): Promise<void> {
   const sizes = arg("sizes", "100x100,1000x1000,10000x1000")
     .split(",")
     .map((s) => s.split("x").map(Number) as [number, number]);
+  const roundSizes = arg("round-sizes", "50,200").split(",").map(Number);
+  const skipGas = process.argv.includes("--skip-gas");
+  const repeat = Number(arg("repeat", "3"));
+  const loadAtStart = os.loadavg();
   const highs = await loadHighs();
   const started = performance.now();
 
@@ -254,7 +298,7 @@ async function main(): Promise<void> {
   match(randomBook(300, 300, 999));
 
   const header =
-    "| book | tasks × slots | seed | feasible pairs | matrix cells (work) | `match` method | `match` time (filter+score+solve) | munkres solve | greedy solve | HiGHS LP | LP optimum | munkres gap | greedy gap | `match` gap |";
+    "| book | tasks × slots | seed | feasible pairs / after pruning | matrix cells (work) | `match` method | `match` time (filter+score+solve) | munkres solve | greedy solve | HiGHS LP | LP optimum | munkres gap | greedy gap | `match` gap |";
   const lines = [header, `|${"---|".repeat(14)}`];
   for (const kind of ["random", "trace"] as const) {
     for (const [nTasks, nSlots] of sizes) {
@@ -263,47 +307,68 @@ async function main(): Promise<void> {
         process.stderr.write(`${kind} ${nTasks}x${nSlots} seed ${seed}: `);
         const book = kind === "random" ? randomBook(nTasks, nSlots, seed) : traceBook(nTasks, nSlots, seed);
         const sizeWeighting: SizeWeighting = kind === "trace" ? "log" : "flat";
-        const [result, autoMs] = timed(() =>
-          match(book, { collectRejections: false, score: { sizeWeighting } }),
+        const [result, autoMs] = timed(
+          () => match(book, { collectRejections: false, score: { sizeWeighting } }),
+          repeat,
         );
-        process.stderr.write(`match ${result.method} ${fmtMs(autoMs)}; `);
-        const problem = buildProblem(
-          book,
-          filterPairs(book, { collectRejections: false }),
-          scoreConfig({ sizeWeighting }),
-        );
+        process.stderr.write(`match ${result.method} ${fmtTimes(autoMs)}; `);
+        // `problem` is what `match` solves (exactly pruned); the reference optimum and plain greedy use every
+        // feasible pair, so the pruning is checked too.
+        const filter = filterPairs(book, { collectRejections: false });
+        const problem = buildProblem(book, filter, scoreConfig({ sizeWeighting }));
+        const full = buildProblem(book, filter, scoreConfig({ sizeWeighting }), { prune: false });
         let munkresObj: number | undefined;
-        let munkresMs: number | undefined;
+        let munkresMs: number[] | undefined;
         if (problem.cells <= munkresMaxCells) {
-          const [chosen, ms] = timed(() => solveProblemMunkres(problem));
+          const [chosen, ms] = timed(() => solveProblemMunkres(problem), repeat);
           munkresObj = objectiveOf(problem, chosen);
           munkresMs = ms;
-          process.stderr.write(`munkres ${fmtMs(ms)}; `);
+          process.stderr.write(`munkres ${fmtTimes(ms)}; `);
         }
-        const [greedy, greedyMs] = timed(() => solveProblemGreedy(problem));
-        const greedyObj = objectiveOf(problem, greedy);
-        process.stderr.write(`greedy ${fmtMs(greedyMs)}; `);
-        const lp = solveLp(highs, problem, timeLimit);
+        const [greedy, greedyMs] = timed(() => solveProblemGreedy(full), repeat);
+        const greedyObj = objectiveOf(full, greedy);
+        process.stderr.write(`greedy ${fmtTimes(greedyMs)}; `);
+        const lp = solveLp(highs, full, timeLimit);
         process.stderr.write(`HiGHS ${lp.status} ${fmtMs(lp.ms)}\n`);
         const ref = lp.bound;
         const optLabel =
           lp.status === "optimal" ? ref.toFixed(3) : `≤ ${ref.toFixed(3)} (bound, ${lp.status})`;
         lines.push(
-          `| ${kind} | ${nTasks} × ${nSlots} | ${seed} | ${problem.pairScore.length} | ${problem.cells} (${problem.work.toExponential(1)}) | ${result.method} | ${fmtMs(autoMs)} | ${munkresMs === undefined ? "skipped" : fmtMs(munkresMs)} | ${fmtMs(greedyMs)} | ${fmtMs(lp.ms)} | ${optLabel} | ${munkresObj === undefined ? "—" : gap(ref, munkresObj)} | ${gap(ref, greedyObj)} | ${gap(ref, result.totalScore)} |`,
+          `| ${kind} | ${nTasks} × ${nSlots} | ${seed} | ${full.pairScore.length} / ${problem.pairScore.length} | ${problem.cells} (${problem.work.toExponential(1)}) | ${result.method} | ${fmtTimes(autoMs)} | ${munkresMs === undefined ? "skipped" : fmtTimes(munkresMs)} | ${fmtTimes(greedyMs)} | ${fmtMs(lp.ms)} | ${optLabel} | ${munkresObj === undefined ? "—" : gap(ref, munkresObj)} | ${gap(ref, greedyObj)} | ${gap(ref, result.totalScore)} |`,
         );
       }
     }
   }
-  const cmd = `npx ts-node bench/matcher.ts ${process.argv.slice(2).join(" ")}`.trim();
+  const cmd = `npm run bench:matcher -- ${process.argv.slice(2).join(" ")}`.trim();
+  const cpus = os.cpus();
   console.log(
-    `Command: \`${cmd}\` (node ${process.version}; default munkres/greedy threshold: Hungarian work ${DEFAULT_MAX_EXACT_WORK.toExponential(1)})\n`,
+    `Command: \`${cmd}\` (default munkres/greedy threshold: Hungarian work ${DEFAULT_MAX_EXACT_WORK.toExponential(1)}; solver times: median of ${repeat} runs, with the fastest)`,
+  );
+  console.log(
+    `Machine: ${cpus.length} CPUs (${cpus[0]?.model ?? "unknown"}), node ${process.version}, load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(" / ")}\n`,
   );
   console.log(lines.join("\n"));
   console.log(
-    `\nGap = (optimum − objective) / optimum; the optimum is the HiGHS LP optimum of the same slot model.`,
+    `\nGap = (optimum − objective) / optimum; the optimum is the HiGHS LP optimum of the same slot model over every feasible pair (munkres and \`match\` solve the pruned pairs; greedy uses every pair).`,
   );
-  console.log(`Total run time ${fmtMs(performance.now() - started)}.`);
   console.log(`Trace data: Azure LLM inference trace 2023 (code), Azure/AzurePublicDataset, CC-BY-4.0.`);
+
+  if (!skipGas) {
+    process.stderr.write("gas: assignBatch on the in-process chain (bench/matcher-gas.ts)…\n");
+    const rows = measureGas(roundSizes);
+    console.log(
+      `\nOn-chain gas per match (\`assignBatch\`, in-process Hardhat chain; each figure includes its share of the 21k transaction base):\n`,
+    );
+    console.log("| batch | gas per match | note |");
+    console.log("|---|---:|---|");
+    for (const r of rows) console.log(`| ${r.op} | ${r.perMatch} | ${r.note} |`);
+  }
+  console.log(
+    `\nTotal run time ${fmtMs(performance.now() - started)}; load average at end ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" / ")}.`,
+  );
 }
 
 if (require.main === module) {

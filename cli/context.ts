@@ -13,8 +13,6 @@ import { Command, Option } from "commander";
 import { SingleBar } from "cli-progress";
 import {
   Interface,
-  JsonRpcProvider,
-  Network,
   Transaction,
   type BaseWallet,
   type ContractTransaction,
@@ -30,6 +28,7 @@ import { HARDHAT_CHAIN_ID, hardhatTestWallet } from "../sdk/devAccounts";
 import { MARKET_ENUMS, enumName } from "../sdk/market";
 import type { DirOfferBoard } from "../sdk/offers";
 import {
+  connectRpc,
   KeyConfigError,
   createLogger,
   isTransientRpcError,
@@ -558,11 +557,7 @@ export async function openContext(cmd: Command, options: OpenContextOptions = {}
   }
   const exp = readDeploymentExport(file);
 
-  const provider =
-    io.provider ??
-    // cacheTimeout -1: ethers would otherwise answer identical calls within 250 ms from a cache, so a
-    // state read right after a transaction (or a nonce for the next one) could be stale.
-    new JsonRpcProvider(opts.rpc, undefined, { staticNetwork: Network.from(exp.chainId), cacheTimeout: -1 });
+  const provider = io.provider ?? connectRpc(opts.rpc, exp.chainId);
   const rpcUrl = io.provider ? "(injected provider)" : opts.rpc;
   const retry = <T>(label: string, fn: () => Promise<T>, decoder?: RevertDecoder) =>
     withRetry(fn, { policy: CLI_RETRY, logger, label }).catch((err: unknown) => {

@@ -17,9 +17,11 @@ export const REJECT_REASONS = [
   "noFreeSlots",
   "taskExpired",
   "classMismatch",
+  "selfDealing",
   "priceAboveMax",
   "reputationTooLow",
   "insufficientStake",
+  "unitsExceedBudget",
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -46,7 +48,14 @@ export function lockFor(task: OpenTask, rule: LockRule): bigint {
   if (rule.bpsOfValue === 0) return rule.fixed;
   const num = task.units * task.maxPricePerUnit * BigInt(rule.bpsOfValue);
   const bps = BigInt(BPS);
-  return rule.fixed + (num + bps - 1n) / bps;
+  const share = (num + bps - 1n) / bps;
+  if (rule.combine === "max") return share > rule.fixed ? share : rule.fixed;
+  return rule.fixed + share;
+}
+
+/** The task's units fit the offer's remaining unit budget (always true for offers without one). */
+export function fitsUnitBudget(task: OpenTask, offer: Offer): boolean {
+  return offer.unitBudget === undefined || task.units <= offer.unitBudget;
 }
 
 /** The provider's free stake covers the lock of this one task. (The total over all of a provider's
@@ -58,6 +67,11 @@ export function stakeCoversLock(provider: ProviderState, lock: bigint): boolean 
 /** The provider's reputation is at least the task's minimum (both in basis points). */
 export function meetsReputation(task: OpenTask, provider: ProviderState): boolean {
   return provider.reputation >= task.minReputation;
+}
+
+/** The offer's provider is not the task's requester (unknown requesters never match this rule). */
+export function isArmsLength(task: OpenTask, offer: Offer): boolean {
+  return task.requester === undefined || task.requester.toLowerCase() !== offer.provider.toLowerCase();
 }
 
 /** The offer's unit price does not exceed the task's maximum. */
@@ -98,9 +112,10 @@ export interface OfferInfo {
   /** The offer-level rule that disqualifies the whole offer, if any. */
   readonly rejectedFor: RejectReason | undefined;
   /**
-   * Slots the solver may fill: `min(capacity - currentLoad, floor(freeStake / minLock))`, where `minLock` is
-   * the smallest lock among the tasks feasible with this offer (no stake limit when that lock is 0).
-   * With a uniform lock this is exact; with value-proportional locks it is an upper bound that the solver's
+   * Slots the solver may fill: `min(capacity - currentLoad, floor(freeStake / minLock),
+   * floor(unitBudget / minUnits))`, where `minLock` and `minUnits` are the smallest lock and size among the
+   * tasks feasible with this offer (no stake limit when that lock is 0, no unit limit without a budget).
+   * With a uniform lock and no unit budget this is exact; otherwise it is an upper bound that the solver's
    * repair step tightens.
    */
   readonly usableSlots: number;
@@ -136,6 +151,8 @@ export function validateBook(book: MatchBook): void {
     if (!Number.isSafeInteger(o.capacity) || o.capacity < 0)
       throw new MatcherInputError("offer.capacity", i, "must be a non-negative integer");
     if (o.pricePerUnit < 0n) throw new MatcherInputError("offer.pricePerUnit", i, "must be >= 0");
+    if (o.unitBudget !== undefined && o.unitBudget < 0n)
+      throw new MatcherInputError("offer.unitBudget", i, "must be >= 0");
   });
   const seen = new Set<string>();
   book.providers.forEach((p, i) => {
@@ -152,6 +169,8 @@ export function validateBook(book: MatchBook): void {
   });
   if (book.lock.fixed < 0n || !(book.lock.bpsOfValue >= 0) || !Number.isInteger(book.lock.bpsOfValue))
     throw new MatcherInputError("lock", 0, "fixed must be >= 0 and bpsOfValue a non-negative integer");
+  if (book.lock.combine !== undefined && book.lock.combine !== "sum" && book.lock.combine !== "max")
+    throw new MatcherInputError("lock", 0, `unknown combine ${String(book.lock.combine)}`);
 }
 
 /** Offer-level rule that disqualifies an offer for every task, or undefined. */
@@ -163,10 +182,10 @@ function offerLevelReason(
   now: number,
 ): RejectReason | undefined {
   if (provider === undefined) return "unknownProvider";
-  if (winner.get(offer.provider.toLowerCase()) !== index) return "offerSuperseded";
+  if (winner.get(offerKey(offer)) !== index) return "offerSuperseded";
   if (!isProviderActive(provider)) return "providerInactive";
   if (!isOfferUnexpired(offer, now)) return "offerExpired";
-  if (!hasFreeSlots(offer, provider)) return "noFreeSlots";
+  if (!hasFreeSlots(offer, provider) || offer.unitBudget === 0n) return "noFreeSlots";
   return undefined;
 }
 
@@ -180,18 +199,27 @@ export function pairReason(
 ): RejectReason | undefined {
   if (!isTaskOpen(task, now)) return "taskExpired";
   if (!isClassMatch(task, offer)) return "classMismatch";
+  if (!isArmsLength(task, offer)) return "selfDealing";
   if (!priceWithinMax(task, offer)) return "priceAboveMax";
   if (!meetsReputation(task, provider)) return "reputationTooLow";
   if (!stakeCoversLock(provider, lock)) return "insufficientStake";
+  if (!fitsUnitBudget(task, offer)) return "unitsExceedBudget";
   return undefined;
+}
+
+/** Offers of one provider for one resource class supersede each other (see {@link filterPairs}). */
+function offerKey(offer: Offer): string {
+  return `${offer.provider.toLowerCase()}/${offer.resourceClass}`;
 }
 
 /**
  * Applies every hard filter to every (task, offer) pair.
  *
- * One offer per provider is used: the one with the highest nonce (first in book order on a tie); the
- * others are rejected as `offerSuperseded`. This keeps each provider's load and stake attached to exactly
- * one slot group, which is what makes the slot expansion an exact model.
+ * One offer per provider and resource class is used: the one with the highest nonce (first in book order
+ * on a tie); the others are rejected as `offerSuperseded`. With one class per provider this keeps its load
+ * and stake attached to exactly one slot group, which is what makes the slot expansion an exact model; a
+ * provider offering several classes shares its stake between their groups, which the solver's budget
+ * repair enforces.
  */
 export function filterPairs(book: MatchBook, options: FilterOptions = {}): FilterResult {
   validateBook(book);
@@ -201,7 +229,7 @@ export function filterPairs(book: MatchBook, options: FilterOptions = {}): Filte
 
   const winner = new Map<string, number>();
   book.offers.forEach((o, i) => {
-    const key = o.provider.toLowerCase();
+    const key = offerKey(o);
     const cur = winner.get(key);
     if (cur === undefined || o.nonce > book.offers[cur].nonce) winner.set(key, i);
   });
@@ -213,6 +241,7 @@ export function filterPairs(book: MatchBook, options: FilterOptions = {}): Filte
   const providers = book.offers.map((o) => byAddress.get(o.provider.toLowerCase()));
   const offerReasons = book.offers.map((o, i) => offerLevelReason(o, i, providers[i], winner, book.now));
   const minLock: (bigint | undefined)[] = book.offers.map(() => undefined);
+  const minUnits: (bigint | undefined)[] = book.offers.map(() => undefined);
 
   const record = (t: number, o: number, reason: RejectReason): void => {
     rejectedCount[reason]++;
@@ -222,6 +251,8 @@ export function filterPairs(book: MatchBook, options: FilterOptions = {}): Filte
     feasible.push({ taskIndex: t, offerIndex: o });
     const m = minLock[o];
     if (m === undefined || locks[t] < m) minLock[o] = locks[t];
+    const u = minUnits[o];
+    if (u === undefined || book.tasks[t].units < u) minUnits[o] = book.tasks[t].units;
   };
 
   if (!collect) {
@@ -276,6 +307,11 @@ export function filterPairs(book: MatchBook, options: FilterOptions = {}): Filte
     if (m !== undefined && m > 0n) {
       const byStake = provider.freeStake / m;
       if (byStake < BigInt(slots)) slots = Number(byStake);
+    }
+    const u = minUnits[o];
+    if (u !== undefined && offer.unitBudget !== undefined) {
+      const byUnits = offer.unitBudget / u;
+      if (byUnits < BigInt(slots)) slots = Number(byUnits);
     }
     return { provider, rejectedFor, usableSlots: m === undefined ? 0 : slots };
   });

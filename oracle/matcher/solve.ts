@@ -19,19 +19,26 @@
  * solved separately, which is exact and cuts the O(M²N) Hungarian time by roughly the square of the number
  * of components.
  *
- * Greedy fallback. When the Hungarian work estimate Σ rows·cols·min(rows, cols) over components exceeds
- * `maxExactWork` (default 3e8, ≈ 0.5 s here; e.g. 10,000 tasks × 1,000 slots), `match` uses greedy:
- * feasible pairs in descending score order, each taken if its task is still free and its offer has a free
- * slot. Greedy is a 1/2-approximation of the maximum-weight matching in the worst case. In `bench/matcher.ts`
- * it is within ~1 % of the optimum when tasks far outnumber slots (10,000 × 1,000: slots are the
- * bottleneck and greedy fills them with the best tasks) but 6–18 % below it on balanced 1000 × 1000
- * books, which is why the threshold is set to keep balanced books of that size on munkres.
+ * Pruning. Before munkres, each offer keeps only its `S` best pairs, `S` being the slots of its resource
+ * class; this is exact (see {@link prunePairs}) and shrinks books with many more tasks than slots the most
+ * (10,000 tasks × 1,000 slots: ~88 % of the pairs go, and the book stays on the exact solver).
  *
- * Stake. With a uniform lock (`LockRule.bpsOfValue = 0`) the stake budget is exactly a slot limit and the
- * result is optimal. With value-proportional locks the per-provider budget is a knapsack constraint; after
- * solving, `enforceStake` drops a provider's lowest-scoring assignments until its locks fit and then tries
- * to place the dropped tasks greedily elsewhere. That step keeps the result feasible but not provably
- * optimal.
+ * Greedy fallback. When the Hungarian work estimate Σ rows·cols·min(rows, cols) over components, after
+ * pruning, exceeds `maxExactWork` (default 3e8, ≈ 0.5 s here), `match` uses greedy: feasible pairs in
+ * descending score order, each taken if its task is still free and its offer has a free slot. Greedy is a
+ * 1/2-approximation of the maximum-weight matching in the worst case. In `bench/matcher.ts` it is within ~1 %
+ * of the optimum when tasks far outnumber slots (slots are the bottleneck and greedy fills them with the best
+ * tasks) but 6–22 % below it on balanced 100×100 and 1000×1000 books, which is why the threshold keeps
+ * balanced books of that size on munkres.
+ *
+ * Budgets. With a uniform lock (`LockRule.bpsOfValue = 0`), no unit budgets and one usable offer per
+ * provider, the stake budget is exactly a slot limit and the result is optimal. With value-proportional
+ * locks, offers whose capacity is a budget of work units (`Offer.unitBudget`, TaskMarket's offers), or a
+ * provider's stake shared by offers in several classes, the budgets are knapsack constraints; after
+ * solving, `enforceBudgets` drops an offer's lowest-scoring assignments until its provider's locks and its
+ * units fit and then places the dropped tasks greedily where both still fit (the greedy solver checks both
+ * budgets as it goes). That step keeps the result feasible but not provably optimal; when every task
+ * on an offer fits (the common case), it changes nothing and the result is the slot model's optimum.
  */
 import munkres from "munkres";
 import { MatcherConfigError, MatcherInvariantError } from "./errors";
@@ -68,6 +75,8 @@ export interface ScoredProblem {
   /** Connected component of each pair in the feasibility graph (-1 when its offer has no slots). */
   readonly pairComponent: Int32Array;
   readonly numComponents: number;
+  /** Feasible pairs left out by the exact pruning (see {@link prunePairs}). */
+  readonly pruned: number;
   /** Σ over components of rows × slot columns: the total size of the munkres matrices. */
   readonly cells: number;
   /** Size of the largest component's matrix. */
@@ -87,7 +96,7 @@ export interface MatchResult {
   readonly method: SolveMethod;
   /** Size of the (virtual) munkres matrix, rows × slot columns. */
   readonly cells: number;
-  /** Assignments removed by the stake repair step (0 with a uniform lock). */
+  /** Assignments removed by the budget repair step (0 with a uniform lock and no unit budgets). */
   readonly stakeRepairs: number;
   readonly filter: FilterResult;
   readonly problem: ScoredProblem;
@@ -107,16 +116,82 @@ function find(parent: Int32Array, x: number): number {
   return x;
 }
 
+export interface BuildOptions {
+  /** Drop pairs that no optimal assignment needs (default true; see {@link prunePairs}). */
+  readonly prune?: boolean;
+}
+
+/**
+ * Exact pruning for books with more tasks than slots. Let `S` be the total slots of an offer's resource
+ * class. Some optimal assignment uses, on every offer, only pairs among the offer's `S` best-scoring ones:
+ * if a task `t` sits on offer `o` outside its top `S`, at most `S − 1` of those top tasks are assigned (the
+ * class has `S` slots and `t` holds one), so one of them, `t'`, is free and moving `o`'s slot from `t` to
+ * `t'` loses nothing. Repeating the swap gives an optimum within the kept pairs. So each offer keeps its
+ * `S` best pairs (ties: lower pair index) and tasks left with no pair leave the munkres matrix; the slot
+ * counts do not change (an offer's slots never exceed `S`). Without budgets greedy picks the same pairs on
+ * the pruned problem (it reaches a pruned pair only after the offer's `S` better ones, one of which would
+ * still be free and taken); with budgets (unit or value-proportional stake) the argument holds for the slot
+ * model the solvers optimise, and the repair step sees only kept pairs. With 10,000 tasks on 1,000 slots
+ * this removes most rows. Returns the kept pairs in their original order.
+ */
+function prunePairs(
+  book: MatchBook,
+  slots: Int32Array,
+  pairTask: Int32Array,
+  pairOffer: Int32Array,
+  pairScore: Float64Array,
+): { pairTask: Int32Array; pairOffer: Int32Array; pairScore: Float64Array } {
+  const n = pairTask.length;
+  const classSlots = new Map<number, number>();
+  book.offers.forEach((o, i) =>
+    classSlots.set(o.resourceClass, (classSlots.get(o.resourceClass) ?? 0) + slots[i]),
+  );
+  const limit = Int32Array.from(book.offers, (o) => classSlots.get(o.resourceClass) ?? 0);
+  const count = new Int32Array(book.offers.length);
+  for (let i = 0; i < n; i++) count[pairOffer[i]]++;
+  const byOffer = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const o = pairOffer[i];
+    if (count[o] <= limit[o]) continue;
+    const list = byOffer.get(o) ?? [];
+    list.push(i);
+    byOffer.set(o, list);
+  }
+  if (byOffer.size === 0) return { pairTask, pairOffer, pairScore };
+  const keep = new Uint8Array(n).fill(1);
+  for (const [o, list] of byOffer) {
+    list.sort((a, b) => pairScore[b] - pairScore[a] || a - b);
+    for (let k = limit[o]; k < list.length; k++) keep[list[k]] = 0;
+  }
+  let m = 0;
+  for (let i = 0; i < n; i++) m += keep[i];
+  const t = new Int32Array(m);
+  const o = new Int32Array(m);
+  const s = new Float64Array(m);
+  for (let i = 0, j = 0; i < n; i++) {
+    if (!keep[i]) continue;
+    t[j] = pairTask[i];
+    o[j] = pairOffer[i];
+    s[j++] = pairScore[i];
+  }
+  return { pairTask: t, pairOffer: o, pairScore: s };
+}
+
 /** Builds the scored problem from a filter result. */
-export function buildProblem(book: MatchBook, filter: FilterResult, config: ScoreConfig): ScoredProblem {
+export function buildProblem(
+  book: MatchBook,
+  filter: FilterResult,
+  config: ScoreConfig,
+  options: BuildOptions = {},
+): ScoredProblem {
   const numTasks = book.tasks.length;
   const numOffers = book.offers.length;
-  const n = filter.feasible.length;
-  const pairTask = new Int32Array(n);
-  const pairOffer = new Int32Array(n);
-  const pairScore = new Float64Array(n);
+  const all = filter.feasible.length;
+  let pairTask = new Int32Array(all);
+  let pairOffer = new Int32Array(all);
+  let pairScore = new Float64Array(all);
   const feasibleCount = new Int32Array(numOffers);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < all; i++) {
     const { taskIndex: t, offerIndex: o } = filter.feasible[i];
     const provider = filter.offers[o].provider;
     if (provider === undefined) throw new MatcherInvariantError(`feasible pair with unknown provider`);
@@ -127,6 +202,9 @@ export function buildProblem(book: MatchBook, filter: FilterResult, config: Scor
   }
   const slots = new Int32Array(numOffers);
   for (let o = 0; o < numOffers; o++) slots[o] = Math.min(filter.offers[o].usableSlots, feasibleCount[o]);
+  if (options.prune ?? true)
+    ({ pairTask, pairOffer, pairScore } = prunePairs(book, slots, pairTask, pairOffer, pairScore));
+  const n = pairTask.length;
 
   // Connected components of the feasibility graph (tasks 0..T-1, offers T..T+O-1); the assignment
   // decomposes exactly into independent problems, one per component (e.g. one per resource class).
@@ -182,13 +260,20 @@ export function buildProblem(book: MatchBook, filter: FilterResult, config: Scor
     pairScore,
     pairComponent,
     numComponents: compRows.length,
+    pruned: all - n,
     cells,
     maxComponentCells,
     work,
   };
 }
 
-/** Munkres on one component: `pairs` are its pair indices, grouped by task. Returns chosen pairs. */
+/**
+ * Munkres on one component: `pairs` are its pair indices, grouped by task. Returns chosen pairs.
+ *
+ * The matrix is given to munkres with rows ≤ columns (tasks × slots, or slots × tasks when there are more
+ * tasks): the library's inner loop then walks a row's contiguous typed array instead of one cell of every
+ * row, which is about twice as fast on these sizes (same algorithm, same result).
+ */
 function munkresComponent(problem: ScoredProblem, pairs: readonly number[], q: number): number[] {
   const { pairTask, pairOffer, pairScore, slots } = problem;
   const colStart = new Map<number, number>();
@@ -203,26 +288,35 @@ function munkresComponent(problem: ScoredProblem, pairs: readonly number[], q: n
   const colOffer = new Int32Array(cols);
   for (const [o, start] of colStart) colOffer.fill(o, start, start + slots[o]);
 
+  // Rows: runs of pairs with the same task.
+  const rowStart: number[] = [];
+  for (let k = 0; k < pairs.length; k++) {
+    if (k === 0 || pairTask[pairs[k]] !== pairTask[pairs[k - 1]]) rowStart.push(k);
+  }
+  const rows = rowStart.length;
+  rowStart.push(pairs.length);
   const rowPairs: Map<number, number>[] = []; // offer -> pair index, per row
-  const matrix: Float64Array[] = [];
-  let k = 0;
-  while (k < pairs.length) {
-    const t = pairTask[pairs[k]];
-    const row = new Float64Array(cols);
+  const transposed = rows > cols;
+  const matrix: Float64Array[] = transposed
+    ? Array.from({ length: cols }, () => new Float64Array(rows))
+    : Array.from({ length: rows }, () => new Float64Array(cols));
+  for (let r = 0; r < rows; r++) {
     const pairsOfRow = new Map<number, number>();
-    for (; k < pairs.length && pairTask[pairs[k]] === t; k++) {
+    for (let k = rowStart[r]; k < rowStart[r + 1]; k++) {
       const i = pairs[k];
       const o = pairOffer[i];
       const start = colStart.get(o) as number;
+      const cost = -Math.round(pairScore[i] * q);
       pairsOfRow.set(o, i);
-      row.fill(-Math.round(pairScore[i] * q), start, start + slots[o]);
+      if (transposed) for (let c = start; c < start + slots[o]; c++) matrix[c][r] = cost;
+      else matrix[r].fill(cost, start, start + slots[o]);
     }
     rowPairs.push(pairsOfRow);
-    matrix.push(row);
   }
   const chosen: number[] = [];
   for (const [y, x] of munkres(matrix)) {
-    const pair = rowPairs[y].get(colOffer[x]);
+    const [r, c] = transposed ? [x, y] : [y, x];
+    const pair = rowPairs[r].get(colOffer[c]);
     if (pair !== undefined) chosen.push(pair);
   }
   return chosen;
@@ -272,19 +366,76 @@ export function solveProblemGreedy(problem: ScoredProblem, canTake?: (pair: numb
   return chosen;
 }
 
+/** Per-provider stake and per-offer unit budgets, and what the chosen pairs use of them. */
+class Budgets {
+  /** Provider index (into `stake`) of each offer. */
+  private readonly offerProvider: Int32Array;
+  private readonly stake: bigint[] = [];
+  private readonly usedStake: bigint[] = [];
+  private readonly usedUnits: bigint[];
+
+  constructor(
+    private readonly book: MatchBook,
+    private readonly filter: FilterResult,
+    private readonly problem: ScoredProblem,
+  ) {
+    const index = new Map<string, number>();
+    this.offerProvider = Int32Array.from(book.offers, (o, i) => {
+      const key = o.provider.toLowerCase();
+      let k = index.get(key);
+      if (k === undefined) {
+        k = this.stake.length;
+        index.set(key, k);
+        this.stake.push(filter.offers[i].provider?.freeStake ?? 0n);
+        this.usedStake.push(0n);
+      }
+      return k;
+    });
+    this.usedUnits = new Array<bigint>(book.offers.length).fill(0n);
+  }
+
+  /** Takes pair `p` if its task's lock and units still fit the budgets; true when taken. */
+  take(p: number): boolean {
+    const o = this.problem.pairOffer[p];
+    const t = this.problem.pairTask[p];
+    const k = this.offerProvider[o];
+    const lock = this.filter.locks[t];
+    const units = this.book.tasks[t].units;
+    const unitBudget = this.book.offers[o].unitBudget;
+    if (this.usedStake[k] + lock > this.stake[k]) return false;
+    if (unitBudget !== undefined && this.usedUnits[o] + units > unitBudget) return false;
+    this.usedStake[k] += lock;
+    this.usedUnits[o] += units;
+    return true;
+  }
+}
+
+/** True when some budget is not captured exactly by slots: value-proportional locks, unit budgets, or a
+ * provider with usable offers in several classes (sharing one stake). */
+function isBudgeted(book: MatchBook, filter: FilterResult): boolean {
+  if (book.lock.bpsOfValue !== 0 || book.offers.some((o) => o.unitBudget !== undefined)) return true;
+  const seen = new Set<string>();
+  for (let o = 0; o < book.offers.length; o++) {
+    if (filter.offers[o].usableSlots === 0) continue;
+    const key = book.offers[o].provider.toLowerCase();
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
 /**
- * Makes the chosen pairs respect every provider's free stake when locks differ per task: drops a
- * provider's lowest-scoring assignments until the sum of their locks fits, then places the dropped tasks
- * greedily on offers with free slots and stake. Returns the new choice and the number of drops.
+ * Makes the chosen pairs respect every offer's stake and unit budgets: drops an offer's lowest-scoring
+ * assignments until its locks and units fit, then places the dropped tasks greedily on offers with free
+ * slots and budget. Returns the new choice and the number of drops.
  */
-function enforceStake(
+function enforceBudgets(
   book: MatchBook,
   filter: FilterResult,
   problem: ScoredProblem,
   chosen: number[],
 ): { chosen: number[]; repairs: number } {
-  const budget = filter.offers.map((info) => info.provider?.freeStake ?? 0n);
-  const used = new Array<bigint>(book.offers.length).fill(0n);
+  const budgets = new Budgets(book, filter, problem);
   const byOffer = new Map<number, number[]>();
   for (const p of chosen) {
     const o = problem.pairOffer[p];
@@ -294,30 +445,21 @@ function enforceStake(
   }
   const keep: number[] = [];
   const dropped = new Set<number>();
-  for (const [o, list] of byOffer) {
+  for (const list of byOffer.values()) {
     list.sort((a, b) => problem.pairScore[b] - problem.pairScore[a] || a - b);
     for (const p of list) {
-      const lock = filter.locks[problem.pairTask[p]];
-      if (used[o] + lock <= budget[o]) {
-        used[o] += lock;
-        keep.push(p);
-      } else {
-        dropped.add(problem.pairTask[p]);
-      }
+      if (budgets.take(p)) keep.push(p);
+      else dropped.add(problem.pairTask[p]);
     }
   }
   const repairs = dropped.size;
   if (repairs === 0) return { chosen, repairs };
   const left = Int32Array.from(problem.slots);
   for (const p of keep) left[problem.pairOffer[p]]--;
-  const order = pairsByScoreDesc(problem);
-  for (const p of order) {
+  for (const p of pairsByScoreDesc(problem)) {
     const t = problem.pairTask[p];
     const o = problem.pairOffer[p];
-    if (!dropped.has(t) || left[o] <= 0) continue;
-    const lock = filter.locks[t];
-    if (used[o] + lock > budget[o]) continue;
-    used[o] += lock;
+    if (!dropped.has(t) || left[o] <= 0 || !budgets.take(p)) continue;
     left[o]--;
     dropped.delete(t);
     keep.push(p);
@@ -393,21 +535,13 @@ export function match(book: MatchBook, options: MatchOptions = {}): MatchResult 
 
   let chosen: number[];
   let repairs = 0;
-  if (book.lock.bpsOfValue === 0) {
+  if (!isBudgeted(book, filter)) {
     chosen = method === "munkres" ? solveProblemMunkres(problem) : solveProblemGreedy(problem);
   } else if (method === "munkres") {
-    ({ chosen, repairs } = enforceStake(book, filter, problem, solveProblemMunkres(problem)));
+    ({ chosen, repairs } = enforceBudgets(book, filter, problem, solveProblemMunkres(problem)));
   } else {
-    const used = new Array<bigint>(book.offers.length).fill(0n);
-    const canTake = (p: number): boolean => {
-      const o = problem.pairOffer[p];
-      const lock = filter.locks[problem.pairTask[p]];
-      const budget = filter.offers[o].provider?.freeStake ?? 0n;
-      if (used[o] + lock > budget) return false;
-      used[o] += lock;
-      return true;
-    };
-    chosen = solveProblemGreedy(problem, canTake);
+    const budgets = new Budgets(book, filter, problem);
+    chosen = solveProblemGreedy(problem, (p) => budgets.take(p));
   }
   return toResult(book, filter, problem, chosen, method, repairs);
 }

@@ -22,6 +22,8 @@ export interface OpenTask {
   readonly minReputation: number;
   /** Unix time after which the task can no longer be assigned. */
   readonly assignDeadline: number;
+  /** The requester, when known: its own offers are never matched to the task (no self-dealing). */
+  readonly requester?: Address;
 }
 
 /** A provider's signed standing offer for one resource class. */
@@ -37,6 +39,12 @@ export interface Offer {
   readonly nonce: bigint;
   /** EIP-712 signature; verified by the chain reader / oracle node, not by the pure matcher. */
   readonly signature?: string;
+  /**
+   * Work units the offer may still fill, for offers whose capacity is counted in units rather than tasks
+   * (TaskMarket's signed offers: `capacity − offerFilled`). The units of the tasks placed on the offer must
+   * sum to at most this. Absent: no unit limit, only slots.
+   */
+  readonly unitBudget?: bigint;
 }
 
 /** On-chain state of a provider, as read from the registry. */
@@ -57,7 +65,9 @@ export interface ProviderState {
 
 /**
  * How much of a provider's free stake the market locks when a task is assigned:
- * `lock(task) = fixed + ceil(units * maxPricePerUnit * bpsOfValue / 10000)`.
+ * `lock(task) = fixed + ceil(units * maxPricePerUnit * bpsOfValue / 10000)`, or with `combine: "max"`
+ * `max(fixed, ceil(units * maxPricePerUnit * bpsOfValue / 10000))` (TaskMarket's rule, whose lock uses the
+ * agreed price ≤ `maxPricePerUnit`, so this is an upper bound of the lock actually taken).
  *
  * With `bpsOfValue = 0` the lock is the same for every task (the market's `stakePerTaskRequired`) and the
  * stake limit becomes a plain slot limit, so the solver is exactly optimal. With `bpsOfValue > 0` the
@@ -67,6 +77,8 @@ export interface ProviderState {
 export interface LockRule {
   readonly fixed: bigint;
   readonly bpsOfValue: number;
+  /** How `fixed` and the value share combine (default `sum`). */
+  readonly combine?: "sum" | "max";
 }
 
 /** Everything the matcher needs for one round. */

@@ -3,3 +3,4 @@ export * from "./retry";
 export * from "./state";
 export * from "./wallet";
 export * from "./run";
+export * from "./rpc";

@@ -1,9 +1,12 @@
 import { expect } from "chai";
 import {
+  buildProblem,
   DEFAULT_SCORE_CONFIG,
   filterPairs,
   freeSlots,
   hasFreeSlots,
+  fitsUnitBudget,
+  isArmsLength,
   isClassMatch,
   isOfferUnexpired,
   isProviderActive,
@@ -17,6 +20,7 @@ import {
   scoreConfig,
   scorePair,
   solveGreedy,
+  solveProblemGreedy,
   stakeCoversLock,
   successProbability,
   type MatchBook,
@@ -143,6 +147,49 @@ function bruteForce(res: MatchResult): number {
   return best;
 }
 
+/**
+ * Exhaustive maximum computed from the book alone (not from the solver's slot counts): every task takes one
+ * feasible offer or none, each offer at most its free slots and its unit budget, each provider's locks at
+ * most its free stake.
+ */
+function bruteForceBook(b: MatchBook): number {
+  const f = filterPairs(b);
+  const byTask: number[][] = b.tasks.map(() => []);
+  for (const p of f.feasible) byTask[p.taskIndex].push(p.offerIndex);
+  const prov = b.offers.map(
+    (o) => b.providers.find((p) => p.address.toLowerCase() === o.provider.toLowerCase()) as ProviderState,
+  );
+  const used = b.offers.map(() => 0);
+  const units = b.offers.map(() => 0n);
+  const locked = new Map<string, bigint>();
+  let best = 0;
+  const go = (t: number, acc: number): void => {
+    if (t === b.tasks.length) {
+      best = Math.max(best, acc);
+      return;
+    }
+    go(t + 1, acc);
+    const task = b.tasks[t];
+    const lock = lockFor(task, b.lock);
+    for (const o of byTask[t]) {
+      const key = prov[o].address.toLowerCase();
+      const budget = b.offers[o].unitBudget;
+      if (used[o] >= freeSlots(b.offers[o], prov[o])) continue;
+      if (budget !== undefined && units[o] + task.units > budget) continue;
+      if ((locked.get(key) ?? 0n) + lock > prov[o].freeStake) continue;
+      used[o]++;
+      units[o] += task.units;
+      locked.set(key, (locked.get(key) ?? 0n) + lock);
+      go(t + 1, acc + scorePair(task, b.offers[o], prov[o], lock));
+      used[o]--;
+      units[o] -= task.units;
+      locked.set(key, (locked.get(key) as bigint) - lock);
+    }
+  };
+  go(0, 0);
+  return best;
+}
+
 /** Asserts: no task twice, no (offer, slot) twice, slots within the offer's free slots and stake. */
 function expectValid(b: MatchBook, res: MatchResult): void {
   const tasks = new Set<number>();
@@ -160,11 +207,21 @@ function expectValid(b: MatchBook, res: MatchResult): void {
     expect(res.filter.feasible.some((p) => p.taskIndex === a.taskIndex && p.offerIndex === a.offerIndex)).to
       .be.true;
   }
+  const byProvider = new Map<string, bigint>();
   for (const [o, n] of perOffer) {
     const prov = b.providers.find((p) => p.address.toLowerCase() === b.offers[o].provider.toLowerCase());
     expect(prov).to.not.equal(undefined);
     expect(n).to.be.at.most(freeSlots(b.offers[o], prov as ProviderState));
-    expect((locked.get(o) as bigint) <= (prov as ProviderState).freeStake).to.equal(true);
+    const key = b.offers[o].provider.toLowerCase();
+    byProvider.set(key, (byProvider.get(key) ?? 0n) + (locked.get(o) as bigint));
+    expect((byProvider.get(key) as bigint) <= (prov as ProviderState).freeStake).to.equal(true);
+    const budget = b.offers[o].unitBudget;
+    if (budget !== undefined) {
+      const units = res.assignments
+        .filter((a) => a.offerIndex === o)
+        .reduce((s, a) => s + b.tasks[a.taskIndex].units, 0n);
+      expect(units <= budget, `offer ${o} over its unit budget`).to.equal(true);
+    }
   }
   expect(res.assignments.length + res.unassigned.length).to.equal(b.tasks.length);
 }
@@ -245,6 +302,48 @@ describe("oracle/matcher", function () {
       const b = book({ offers: [offer({ nonce: 1n }), offer({ nonce: 2n, provider: A.toUpperCase() })] });
       expect(reasonOf(b, 0, 0)).to.equal("offerSuperseded");
       expect(reasonOf(b, 0, 1)).to.equal("feasible");
+    });
+
+    it("requires the task's units to fit an offer's unit budget and limits slots by it", function () {
+      expect(fitsUnitBudget(task({ units: 10n }), offer({ unitBudget: 10n }))).to.equal(true);
+      expect(fitsUnitBudget(task({ units: 11n }), offer({ unitBudget: 10n }))).to.equal(false);
+      expect(fitsUnitBudget(task({ units: 11n }), offer())).to.equal(true);
+      expect(reasonOf(book({ offers: [offer({ unitBudget: 9n })] }))).to.equal("unitsExceedBudget");
+      expect(reasonOf(book({ offers: [offer({ unitBudget: 0n })] }))).to.equal("noFreeSlots");
+      const tasks = [task(), task({ id: 2n, units: 4n }), task({ id: 3n, units: 30n })];
+      const f = filterPairs(book({ tasks, offers: [offer({ capacity: 10, unitBudget: 25n })] }));
+      expect(f.offers[0].usableSlots).to.equal(6); // floor(25 / 4): capped by the smallest feasible task
+      expect(f.feasible.map((p) => p.taskIndex)).to.deep.equal([0, 1]);
+    });
+
+    it("locks max(fixed, value share) with the market's rule", function () {
+      const rule = { fixed: 1_000n, bpsOfValue: 5_000, combine: "max" as const };
+      expect(lockFor(task({ units: 10n, maxPricePerUnit: 100n }), rule)).to.equal(1_000n); // 500 < 1000
+      expect(lockFor(task({ units: 30n, maxPricePerUnit: 101n }), rule)).to.equal(1_515n);
+      expect(() =>
+        filterPairs(book({ lock: { fixed: 0n, bpsOfValue: 0, combine: "min" as "max" } })),
+      ).to.throw(MatcherInputError);
+    });
+
+    it("never matches a task with its own requester's offer", function () {
+      expect(isArmsLength(task({ requester: A.toUpperCase() }), offer())).to.equal(false);
+      expect(isArmsLength(task({ requester: B }), offer())).to.equal(true);
+      expect(isArmsLength(task(), offer())).to.equal(true);
+      expect(reasonOf(book({ tasks: [task({ requester: A })] }))).to.equal("selfDealing");
+    });
+
+    it("uses a provider's latest offer per resource class", function () {
+      const b = book({
+        tasks: [task(), task({ id: 2n, resourceClass: 1 })],
+        offers: [
+          offer({ nonce: 1n }),
+          offer({ nonce: 2n, resourceClass: 1 }),
+          offer({ nonce: 3n, resourceClass: 1 }),
+        ],
+      });
+      expect(reasonOf(b, 0, 0)).to.equal("feasible");
+      expect(reasonOf(b, 1, 1)).to.equal("offerSuperseded");
+      expect(reasonOf(b, 1, 2)).to.equal("feasible");
     });
 
     it("counts rejections per reason even when not collecting them", function () {
@@ -393,6 +492,64 @@ describe("oracle/matcher", function () {
       expect(exact.assignments).to.have.length(2);
       expect(greedy.assignments).to.have.length(1);
       expect(exact.totalScore).to.be.greaterThan(greedy.totalScore);
+    });
+
+    it("is optimal with unit budgets of one-unit tasks (brute force from the book, 150 books)", function () {
+      for (let seed = 1; seed <= 150; seed++) {
+        const base = randomBook(3000 + seed, 5, 4, 6);
+        const r = rng(seed);
+        const b: MatchBook = {
+          ...base,
+          tasks: base.tasks.map((t) => ({ ...t, units: 1n })),
+          offers: base.offers.map((o) => ({ ...o, unitBudget: BigInt(int(r, 0, 3)) })),
+        };
+        const res = match(b, { method: "munkres" });
+        expectValid(b, res);
+        expect(res.totalScore, `seed ${seed}`).to.be.closeTo(bruteForceBook(b), 1e-6);
+      }
+    });
+
+    it("respects unit budgets, market locks and stake shared across classes, exact and greedy", function () {
+      let repairs = 0;
+      let within1pct = 0;
+      for (let seed = 1; seed <= 60; seed++) {
+        const base = randomBook(4000 + seed, 6, 5, 6, 3_000);
+        const r = rng(seed);
+        // Every second offer gets a sibling in the other class from the same provider (shared stake).
+        const siblings = base.offers
+          .filter((_, i) => i % 2 === 0)
+          .map((o) => ({ ...o, resourceClass: 1 - o.resourceClass, nonce: 9n }));
+        const b: MatchBook = {
+          ...base,
+          offers: [...base.offers, ...siblings].map((o) => ({ ...o, unitBudget: BigInt(int(r, 10, 80)) })),
+          lock: { fixed: 1_000n, bpsOfValue: 3_000, combine: "max" },
+        };
+        const res = match(b, { method: "munkres" });
+        repairs += res.stakeRepairs;
+        expectValid(b, res);
+        expectValid(b, solveGreedy(b));
+        const best = bruteForceBook(b);
+        expect(res.totalScore).to.be.at.most(best + 1e-6);
+        if (res.totalScore >= 0.99 * best) within1pct++;
+      }
+      expect(repairs, "the budget repair ran").to.be.greaterThan(0);
+      expect(within1pct, "books within 1 % of the brute-force optimum").to.be.at.least(55);
+    });
+
+    it("prunes pairs beyond the class's slot count without losing the optimum (brute force, 150 books)", function () {
+      let prunedBooks = 0;
+      for (let seed = 1; seed <= 150; seed++) {
+        const b = randomBook(5000 + seed, 9, 3, 3);
+        const res = match(b, { method: "munkres" });
+        expectValid(b, res);
+        if (res.problem.pruned > 0) prunedBooks++;
+        expect(res.totalScore, `seed ${seed}`).to.be.closeTo(bruteForceBook(b), 1e-6);
+        // Plain greedy over every feasible pair scores the same as greedy on the pruned pairs.
+        const full = buildProblem(b, filterPairs(b), scoreConfig(), { prune: false });
+        const plain = solveProblemGreedy(full).reduce((sum, p) => sum + full.pairScore[p], 0);
+        expect(solveGreedy(b).totalScore, `seed ${seed}`).to.be.closeTo(plain, 1e-9);
+      }
+      expect(prunedBooks, "books where pruning removed pairs").to.be.greaterThan(25);
     });
 
     it("falls back to greedy above the work threshold", function () {

@@ -14,6 +14,7 @@ import {
   E18,
   ZK,
   deployMarketSystem,
+  type MarketSystem,
   deployPriceFeed,
   makeOffer,
   signOffer,
@@ -34,6 +35,60 @@ async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> 
   const rc = await (await tx).wait();
   if (!rc) throw new Error("transaction without receipt");
   return rc.gasUsed;
+}
+
+/**
+ * Gas per match of `assignBatch`: batches of `sizes` pairs sharing one offer (its signature is verified once),
+ * then one batch of `distinct` pairs with a distinct offer each (one `ecrecover` and offer-fill slot per
+ * pair). Each pair is a fresh one-unit task of `sys.requester`. Offer nonces start at `firstNonce`. Used by
+ * the market gas rows and the matcher benchmark.
+ */
+export async function assignBatchGasRows(
+  sys: MarketSystem,
+  firstNonce: number,
+  sizes: readonly number[] = [1, 10, 50],
+  distinct = 10,
+): Promise<{ rows: MarketGasRow[]; nextNonce: number }> {
+  const { market, requester, matcher, providers } = sys;
+  const rows: MarketGasRow[] = [];
+  let nonce = firstNonce;
+  for (const size of sizes) {
+    const ids: bigint[] = [];
+    for (let i = 0; i < size; i++) {
+      await market.connect(requester).createTask(await taskParams({ units: 1 }));
+      ids.push(await market.taskCount());
+    }
+    const p = providers[size % 3];
+    const offer = await makeOffer(p, { nonce: nonce++, capacity: 1_000 });
+    const signature = await signOffer(market, p, offer);
+    const g = await gasOf(
+      market.connect(matcher).assignBatch(ids.map((taskId) => ({ taskId, offer, signature }))),
+    );
+    rows.push({
+      op: `assignBatch ×${size} (per match)`,
+      gas: g / BigInt(size),
+      target: 90_000n,
+      note: `total ${g}`,
+    });
+  }
+  if (distinct > 0) {
+    const matches = [];
+    for (let i = 0; i < distinct; i++) {
+      await market.connect(requester).createTask(await taskParams({ units: 1 }));
+      const taskId = await market.taskCount();
+      const p = providers[i % 3];
+      const offer = await makeOffer(p, { nonce: nonce++, capacity: 1_000 });
+      matches.push({ taskId, offer, signature: await signOffer(market, p, offer) });
+    }
+    const g = await gasOf(market.connect(matcher).assignBatch(matches));
+    rows.push({
+      op: `assignBatch ×${distinct}, distinct offers (per match)`,
+      gas: g / BigInt(distinct),
+      target: 90_000n,
+      note: `total ${g}`,
+    });
+  }
+  return { rows, nextNonce: nonce };
 }
 
 /** Runs the scenario on a freshly deployed market and returns one row per operation. */
@@ -79,46 +134,11 @@ export async function marketGasRows(): Promise<MarketGasRow[]> {
     note: "permit itself ≈ 30k+",
   });
 
-  // assign per match in batches of 1, 10, 50 (distinct offers per provider, one offer per batch)
+  // assign per match in batches of 1, 10, 50 (one offer per batch) and of 10 distinct offers
   let nonce = 1;
-  for (const size of [1, 10, 50]) {
-    const ids: bigint[] = [];
-    for (let i = 0; i < size; i++) {
-      await market.connect(requester).createTask(await taskParams({ units: 1 }));
-      ids.push(await market.taskCount());
-    }
-    const p = providers[size % 3];
-    const offer = await makeOffer(p, { nonce: nonce++, capacity: 1_000 });
-    const signature = await signOffer(market, p, offer);
-    const g = await gasOf(
-      market.connect(matcher).assignBatch(ids.map((taskId) => ({ taskId, offer, signature }))),
-    );
-    rows.push({
-      op: `assignBatch ×${size} (per match)`,
-      gas: g / BigInt(size),
-      target: 90_000n,
-      note: `total ${g}`,
-    });
-  }
-  // distinct offers in one batch of 10 (ecrecover each pair)
-  {
-    const ids: bigint[] = [];
-    const matches = [];
-    for (let i = 0; i < 10; i++) {
-      await market.connect(requester).createTask(await taskParams({ units: 1 }));
-      ids.push(await market.taskCount());
-      const p = providers[i % 3];
-      const offer = await makeOffer(p, { nonce: nonce++, capacity: 1_000 });
-      matches.push({ taskId: ids[i], offer, signature: await signOffer(market, p, offer) });
-    }
-    const g = await gasOf(market.connect(matcher).assignBatch(matches));
-    rows.push({
-      op: "assignBatch ×10, distinct offers (per match)",
-      gas: g / 10n,
-      target: 90_000n,
-      note: `total ${g}`,
-    });
-  }
+  const assign = await assignBatchGasRows(sys, nonce);
+  rows.push(...assign.rows);
+  nonce = assign.nextNonce;
 
   // claim
   await market.connect(requester).createTask(await taskParams());
