@@ -14,7 +14,7 @@ import path from "node:path";
 import { Command, Option } from "commander";
 import { connectContracts, exportPath, readDeploymentExport } from "../sdk/deployment";
 import { HARDHAT_CHAIN_ID, hardhatTestWallet } from "../sdk/devAccounts";
-import { connectRpc, createLogger, keySource, loadWallet, runService, withRetry } from "../sdk/service";
+import { connectCheckedRpc, createLogger, keySource, loadWallet, runService } from "../sdk/service";
 import { openStore } from "../sdk/storage";
 import { startProviderAgent } from "./agent";
 import { addAgentOptions, agentOptionsFromFlags, type AgentFlags } from "./config";
@@ -37,18 +37,8 @@ async function main(): Promise<void> {
     const network = env.CLOUDAI_NETWORK ?? "localhost";
     const deployment = readDeploymentExport(exportPath(REPO_ROOT, network));
     const rpcUrl = env.CLOUDAI_RPC_URL ?? "http://127.0.0.1:8545";
-    const provider = connectRpc(rpcUrl, deployment.chainId);
-    const chainId = Number(
-      await withRetry(() => provider.send("eth_chainId", []) as Promise<string>, {
-        logger,
-        label: "eth_chainId",
-      }),
-    );
-    if (chainId !== deployment.chainId) {
-      throw new ConfigError(
-        `${rpcUrl} is chain ${chainId} but export ${network} is for chain ${deployment.chainId}`,
-      );
-    }
+    const provider = await connectCheckedRpc(rpcUrl, deployment.chainId, `export ${network}`, logger);
+    const chainId = deployment.chainId;
     let signer;
     if (flags.account !== undefined) {
       if (chainId !== HARDHAT_CHAIN_ID) {

@@ -16,7 +16,7 @@ import type { Signer } from "ethers";
 import { exportPath, readDeploymentExport } from "../../sdk/deployment";
 import { HARDHAT_CHAIN_ID, hardhatTestWallet } from "../../sdk/devAccounts";
 import { DirOfferBoard } from "../../sdk/offers";
-import { connectRpc, createLogger, keySource, loadWallet, runService, withRetry } from "../../sdk/service";
+import { connectCheckedRpc, createLogger, keySource, loadWallet, runService } from "../../sdk/service";
 import { ConfigError, startMatcher, type MatcherHandle } from "./service";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -84,18 +84,8 @@ async function main(): Promise<void> {
     const network = env.CLOUDAI_NETWORK ?? "localhost";
     const deployment = readDeploymentExport(exportPath(REPO_ROOT, network));
     const rpcUrl = env.CLOUDAI_RPC_URL ?? "http://127.0.0.1:8545";
-    const provider = connectRpc(rpcUrl, deployment.chainId);
-    const chainId = Number(
-      await withRetry(() => provider.send("eth_chainId", []) as Promise<string>, {
-        logger,
-        label: "eth_chainId",
-      }),
-    );
-    if (chainId !== deployment.chainId) {
-      throw new ConfigError(
-        `${rpcUrl} is chain ${chainId} but export ${network} is for chain ${deployment.chainId}`,
-      );
-    }
+    const provider = await connectCheckedRpc(rpcUrl, deployment.chainId, `export ${network}`, logger);
+    const chainId = deployment.chainId;
     let signer: Signer;
     if (flags.account !== undefined) {
       if (chainId !== HARDHAT_CHAIN_ID)

@@ -11,7 +11,7 @@ import type { BaseWallet } from "ethers";
 import { exportPath, readDeploymentExport } from "../../sdk/deployment";
 import { HARDHAT_CHAIN_ID, hardhatTestWallet } from "../../sdk/devAccounts";
 import { DirOfferBoard } from "../../sdk/offers";
-import { connectRpc, createLogger, keySource, loadWallet, runService, withRetry } from "../../sdk/service";
+import { connectCheckedRpc, createLogger, keySource, loadWallet, runService } from "../../sdk/service";
 import { DEV_BASE_PORT, loadProcessConfig } from "./config";
 import { OracleConfigError } from "./errors";
 import { startOracleNode, type OracleNodeHandle } from "./node";
@@ -26,18 +26,8 @@ async function start(): Promise<OracleNodeHandle> {
   const logger = createLogger("oracle");
   const cfg = loadProcessConfig(process.env, process.cwd());
   const deployment = readDeploymentExport(cfg.deploymentFile ?? exportPath(REPO_ROOT, cfg.network));
-  const provider = connectRpc(cfg.rpcUrl, deployment.chainId);
-  const chainId = Number(
-    await withRetry(() => provider.send("eth_chainId", []) as Promise<string>, {
-      logger,
-      label: "eth_chainId",
-    }),
-  );
-  if (chainId !== deployment.chainId) {
-    throw new OracleConfigError(
-      `${cfg.rpcUrl} serves chain ${chainId}, the deployment is for chain ${deployment.chainId}`,
-    );
-  }
+  const provider = await connectCheckedRpc(cfg.rpcUrl, deployment.chainId, "the deployment", logger);
+  const chainId = deployment.chainId;
   let signer: BaseWallet;
   let peers = cfg.peers;
   if (cfg.devIndex !== undefined) {

@@ -16,9 +16,14 @@ export interface ServiceHandle {
 export function isUserError(err: unknown): boolean {
   return (
     err instanceof Error &&
-    ["KeyConfigError", "DeploymentError", "ConfigError", "StateFileError", "OfferBoardError"].includes(
-      err.name,
-    )
+    [
+      "KeyConfigError",
+      "DeploymentError",
+      "ConfigError",
+      "StateFileError",
+      "OfferBoardError",
+      "ChainMismatchError",
+    ].includes(err.name)
   );
 }
 
