@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import hre, { ethers, network } from "hardhat";
-import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
   JsonRpcApiProvider,
@@ -15,6 +15,7 @@ import {
   type Signer,
 } from "ethers";
 import { MATCHER_INDEX, matcherFixture } from "../fixtures/matcher";
+import { loadDeployedFixture } from "../fixtures/core";
 import { expectRejection } from "../helpers/expect";
 import { buildDeploymentExport } from "../../scripts/lib/export";
 import { connectContracts, type CloudAIContracts, type DeploymentExport } from "../../sdk/deployment";
@@ -102,7 +103,7 @@ describe("oracle/matcher service", function () {
   const handles: MatcherHandle[] = [];
 
   beforeEach(async function () {
-    await loadFixture(matcherFixture);
+    await loadDeployedFixture(matcherFixture);
     await mine();
     const signers = await ethers.getSigners();
     [, requester, p1, p2, p3] = signers;
