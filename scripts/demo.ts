@@ -188,17 +188,8 @@ async function main(): Promise<void> {
   });
 
   /** One network step: matcher round, every live agent, a block. */
-  const matcherGas = { batches: 0, gas: 0n, matches: 0 };
-  const matchRound = async () => {
-    const report = await matcher.tick();
-    for (const b of report.batches) {
-      matcherGas.batches++;
-      matcherGas.gas += b.gasUsed;
-    }
-    matcherGas.matches += report.assigned.length;
-  };
   const stepNetwork = async () => {
-    await matchRound();
+    await matcher.tick();
     for (const agent of agents.values()) await agent.tick();
     await mine();
   };
@@ -439,8 +430,14 @@ async function main(): Promise<void> {
       `| ${who(p.address)} | ${await c.reputation.scoreOf(p.address)} | ${fmt(info.stake)} | ${fmt(info.locked)} | ${fmt(await c.staking.pendingRewards(p.address))} |`,
     );
   }
+  const matched = (await c.market.queryFilter(c.market.filters.TaskAssigned())).filter(
+    (e) => !e.args.claimed,
+  );
+  const batches = [...new Set(matched.map((e) => e.transactionHash))];
+  let batchGas = 0n;
+  for (const h of batches) batchGas += (await ethers.provider.getTransactionReceipt(h))!.gasUsed;
   console.log(
-    `\nmatcher: ${matcherGas.matches} matches in ${matcherGas.batches} batches, ${matcherGas.batches ? matcherGas.gas / BigInt(matcherGas.batches) : 0n} gas per batch`,
+    `\nmatcher: ${matched.length} tasks assigned in ${batches.length} assignBatch transactions, ${batches.length ? batchGas / BigInt(batches.length) : 0n} gas each on average`,
   );
   console.log(`gas: ${[...gas].map(([k, v]) => `${k} ${v.total / BigInt(v.count)}`).join(" | ")}`);
   console.log(`run time ${((Date.now() - started) / 1000).toFixed(1)} s`);
