@@ -17,6 +17,12 @@ import type { DeploymentExport, ExportedContract } from "../../sdk/deployment";
 /** Thrown when the export is missing or lacks what the indexer needs; the message says how to fix it. */
 export class IndexerConfigError extends Error {
   override name = "IndexerConfigError";
+
+  constructor(message: string) {
+    super(message);
+    // A configuration mistake, not a bug: Ponder logs the stack, so keep it to the message.
+    this.stack = `${this.name}: ${message}`;
+  }
 }
 
 /** The repository root (the indexer lives in `<root>/indexer`). */
